@@ -1,0 +1,61 @@
+using Linli.Web.Infrastructure.Auditing;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.Audit;
+
+public sealed class AuditFilter
+{
+    public string? Event { get; set; }
+    public string? User { get; set; }
+    public DateOnly? From { get; set; }
+    public DateOnly? To { get; set; }
+    public bool? Failed { get; set; }
+    public int Page { get; set; } = 1;
+    public int Size { get; set; } = 50;
+}
+
+public sealed record AuditRow(long Id, DateTime At, string? UserName, string Event, string? ObjectType, string? ObjectId, string? Detail, bool Succeeded, string? Ip);
+
+public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, int Page, int Size, int Total);
+
+/// <summary>Reading the audit log: only the audit administrator.</summary>
+public sealed class AuditQuery(AppDbContext db)
+{
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    public async Task<AuditPage> SearchAsync(AuditFilter f, CancellationToken ct = default)
+    {
+        var size = f.Size is 20 or 50 or 100 ? f.Size : 50;
+        var page = Math.Max(1, f.Page);
+        var q = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(f.Event)) q = q.Where(a => a.Event == f.Event);
+        if (!string.IsNullOrWhiteSpace(f.User)) q = q.Where(a => a.UserName != null && a.UserName.EndsWith(f.User.Trim()));
+        if (f.From is { } from) { var t = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaOffset; q = q.Where(a => a.At >= t); }
+        if (f.To is { } to) { var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaOffset; q = q.Where(a => a.At < t); }
+        if (f.Failed == true) q = q.Where(a => !a.Succeeded);
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(a => a.Id).Skip((page - 1) * size).Take(size)
+            .Select(a => new AuditRow(a.Id, a.At, a.UserName, a.Event, a.ObjectType, a.ObjectId, a.Detail, a.Succeeded, a.Ip)).ToListAsync(ct);
+        return new AuditPage(rows, page, size, total);
+    }
+}
+
+public static class AuditApi
+{
+    public static WebApplicationBuilder AddAuditLog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AuditQuery>();
+        return builder;
+    }
+
+    public static void MapAuditApi(this WebApplication app) =>
+        app.MapGet("/api/audit", SearchAsync).WithTags("Audit").RequireAuthorization(Policies.ReadAudit);
+
+    public static async Task<Ok<AuditPage>> SearchAsync([AsParameters] AuditFilterQuery f, AuditQuery q) =>
+        TypedResults.Ok(await q.SearchAsync(new AuditFilter { Event = f.Event, User = f.User, From = f.From, To = f.To, Failed = f.Failed, Page = f.Page ?? 1, Size = f.Size ?? 50 }));
+
+    public readonly record struct AuditFilterQuery(string? Event, string? User, DateOnly? From, DateOnly? To, bool? Failed, int? Page, int? Size);
+}

@@ -1,0 +1,108 @@
+using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Web.Features.Places;
+
+public sealed record EstateResponse(Guid Id, Guid CommunityId, string Name, string? Address, string? PropertyCompanyName, bool IsRetired);
+
+public sealed record BuildingResponse(Guid Id, Guid EstateId, string Number, BuildingKind Kind, int Floors, int Entrances, int HomesPerFloor, bool IsRetired,
+    IReadOnlyList<HomeResponse>? Homes);
+
+public sealed record HomeResponse(Guid Id, int Entrance, int Floor, string Number, string Label);
+
+public sealed class CreateEstateRequest
+{
+    public Guid? CommunityId { get; set; }
+    public string? Name { get; set; }
+    public string? Address { get; set; }
+    public string? PropertyCompanyName { get; set; }
+}
+
+/// <summary>The JSON API of places: communities and divisions, estates, buildings with their homes, the profile.</summary>
+public static class PlacesApi
+{
+    public static WebApplicationBuilder AddPlaces(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PlacesService>();
+        builder.Services.AddScoped<CommunitiesService>();
+        builder.Services.AddScoped<ConsoleContext>();
+        return builder;
+    }
+
+    public static void MapPlacesApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").WithTags("Places").RequireAuthorization(Policies.Console);
+        api.MapGet("/divisions", DivisionsAsync);
+        api.MapGet("/communities", CommunitiesAsync);
+        api.MapPost("/communities", CreateCommunityAsync).RequireAuthorization(Policies.ManageCommunities);
+        api.MapGet("/communities/{id:guid}/profile", ProfileAsync);
+        api.MapGet("/estates", EstatesAsync);
+        api.MapPost("/estates", CreateEstateAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapGet("/estates/{id:guid}", EstateAsync);
+        api.MapPut("/estates/{id:guid}", UpdateEstateAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/estates/{id:guid}/retire", (Guid id, PlacesService s) => RetireEstate(id, true, s)).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/estates/{id:guid}/restore", (Guid id, PlacesService s) => RetireEstate(id, false, s)).RequireAuthorization(Policies.ManagePlaces);
+        api.MapGet("/estates/{id:guid}/buildings", BuildingsAsync);
+        api.MapPost("/estates/{id:guid}/buildings", CreateBuildingAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapGet("/buildings/{id:guid}", BuildingAsync);
+        api.MapPut("/buildings/{id:guid}", UpdateBuildingAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/buildings/{id:guid}/retire", (Guid id, PlacesService s) => RetireBuilding(id, true, s)).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/buildings/{id:guid}/restore", (Guid id, PlacesService s) => RetireBuilding(id, false, s)).RequireAuthorization(Policies.ManagePlaces);
+    }
+
+    public static async Task<Ok<List<DivisionRow>>> DivisionsAsync(string? parent, CommunitiesService s) => TypedResults.Ok(await s.ChildrenAsync(parent));
+
+    public static async Task<Ok<List<CommunityRow>>> CommunitiesAsync(CommunitiesService s) => TypedResults.Ok(await s.ListVisibleAsync());
+
+    public static async Task<Created<CommunityRow>> CreateCommunityAsync(CommunityInput input, CommunitiesService s)
+    {
+        var c = await s.CreateAsync(input);
+        return TypedResults.Created($"/api/communities/{c.Id}", new CommunityRow(c.Id, c.DivisionCode, c.Name, c.ShortName, c.SubdistrictCode, null));
+    }
+
+    public static async Task<Ok<CommunityProfile>> ProfileAsync(Guid id, PlacesService s) => TypedResults.Ok(await s.ProfileAsync(id));
+
+    public static async Task<Ok<List<EstateRow>>> EstatesAsync(Guid? communityId, bool? includeRetired, PlacesService s, ConsoleContext console) =>
+        TypedResults.Ok(await s.ListEstatesAsync(await console.ResolveAsync(communityId), includeRetired ?? false));
+
+    public static async Task<Created<EstateResponse>> CreateEstateAsync(CreateEstateRequest request, PlacesService s, ConsoleContext console)
+    {
+        var communityId = await console.ResolveAsync(request.CommunityId);
+        var e = await s.CreateEstateAsync(communityId, new EstateInput { Name = request.Name, Address = request.Address, PropertyCompanyName = request.PropertyCompanyName });
+        return TypedResults.Created($"/api/estates/{e.Id}", ToResponse(e));
+    }
+
+    public static async Task<Ok<EstateResponse>> EstateAsync(Guid id, PlacesService s) => TypedResults.Ok(ToResponse(await s.GetEstateAsync(id)));
+
+    public static async Task<Ok<EstateResponse>> UpdateEstateAsync(Guid id, EstateInput input, PlacesService s) => TypedResults.Ok(ToResponse(await s.UpdateEstateAsync(id, input)));
+
+    private static async Task<NoContent> RetireEstate(Guid id, bool retired, PlacesService s)
+    {
+        await s.SetEstateRetiredAsync(id, retired);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<List<BuildingRow>>> BuildingsAsync(Guid id, bool? includeRetired, PlacesService s) => TypedResults.Ok(await s.ListBuildingsAsync(id, includeRetired ?? false));
+
+    public static async Task<Created<BuildingResponse>> CreateBuildingAsync(Guid id, BuildingInput input, PlacesService s)
+    {
+        var b = await s.CreateBuildingAsync(id, input);
+        return TypedResults.Created($"/api/buildings/{b.Id}", ToResponse(b, withHomes: true));
+    }
+
+    public static async Task<Ok<BuildingResponse>> BuildingAsync(Guid id, PlacesService s) => TypedResults.Ok(ToResponse(await s.GetBuildingAsync(id, withHomes: true), withHomes: true));
+
+    public static async Task<Ok<BuildingResponse>> UpdateBuildingAsync(Guid id, BuildingUpdateInput input, PlacesService s) => TypedResults.Ok(ToResponse(await s.UpdateBuildingAsync(id, input), false));
+
+    private static async Task<NoContent> RetireBuilding(Guid id, bool retired, PlacesService s)
+    {
+        await s.SetBuildingRetiredAsync(id, retired);
+        return TypedResults.NoContent();
+    }
+
+    private static EstateResponse ToResponse(Estate e) => new(e.Id, e.CommunityId, e.Name, e.Address, e.PropertyCompanyName, e.IsRetired);
+
+    private static BuildingResponse ToResponse(Building b, bool withHomes) => new(b.Id, b.EstateId, b.Number, b.Kind, b.Floors, b.EntranceCount, b.HomesPerFloor, b.IsRetired,
+        withHomes ? b.Homes.OrderBy(h => h.EntranceNumber).ThenBy(h => h.Floor).ThenBy(h => h.Number).Select(h => new HomeResponse(h.Id, h.EntranceNumber, h.Floor, h.Number, h.Label)).ToList() : null);
+}

@@ -1,0 +1,128 @@
+using System.Linq.Expressions;
+using Linli.Web.Features.Grids;
+using Linli.Web.Features.Places;
+using Linli.Web.Infrastructure.Auditing;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Linli.Web.Infrastructure.Data;
+
+/// <summary>
+/// The one model of Linli. Provider subclasses (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>)
+/// only exist so that each provider has its own migration set; they add nothing to the model.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
+    : IdentityDbContext<AppUser, AppRole, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Division> Divisions => Set<Division>();
+    public DbSet<Community> Communities => Set<Community>();
+    public DbSet<Estate> Estates => Set<Estate>();
+    public DbSet<Building> Buildings => Set<Building>();
+    public DbSet<Entrance> Entrances => Set<Entrance>();
+    public DbSet<Home> Homes => Set<Home>();
+    public DbSet<Grid> Grids => Set<Grid>();
+    public DbSet<GridArea> GridAreas => Set<GridArea>();
+    public DbSet<GridMember> GridMembers => Set<GridMember>();
+    public DbSet<UserScope> UserScopes => Set<UserScope>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public TenantScope Scope => scope;
+
+    // Read by the query filters; EF evaluates them per query, so each request sees its own scope.
+    private bool SeesAllCommunities => scope.SeesAll;
+    private IReadOnlyList<Guid> VisibleCommunityIds => scope.CommunityIds;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Times are stored in UTC; SQLite hands them back unspecified, Npgsql refuses non-UTC values.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        builder.Entity<AppUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(50);
+            b.HasMany(u => u.Scopes).WithOne().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<UserScope>(b =>
+        {
+            b.Property(s => s.SubdistrictCode).HasMaxLength(9).IsUnicode(false);
+            b.HasIndex(s => new { s.UserId, s.Kind, s.TargetId, s.SubdistrictCode }).IsUnique();
+            b.HasIndex(s => s.CommunityId);
+        });
+        builder.Entity<AuditEntry>(b =>
+        {
+            b.Property(a => a.UserName).HasMaxLength(32);
+            b.Property(a => a.Event).HasMaxLength(64).IsUnicode(false);
+            b.Property(a => a.ObjectType).HasMaxLength(64).IsUnicode(false);
+            b.Property(a => a.ObjectId).HasMaxLength(64);
+            b.Property(a => a.Detail).HasMaxLength(500);
+            b.Property(a => a.Ip).HasMaxLength(45).IsUnicode(false);
+            b.HasIndex(a => a.At);
+            b.HasIndex(a => new { a.UserId, a.At });
+            b.HasIndex(a => new { a.Event, a.At });
+        });
+
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ICommunityOwned).IsAssignableFrom(t.ClrType)))
+        {
+            builder.Entity(type.ClrType).HasQueryFilter(TenantFilter(type.ClrType));
+        }
+        // The tenant itself: a user sees the communities of the scope.
+        builder.Entity<Community>().HasQueryFilter(c => SeesAllCommunities || VisibleCommunityIds.Contains(c.Id));
+    }
+
+    private LambdaExpression TenantFilter(Type type)
+    {
+        // e => SeesAllCommunities || VisibleCommunityIds.Contains(e.CommunityId)
+        var method = typeof(AppDbContext).GetMethod(nameof(FilterFor), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        return (LambdaExpression)method.MakeGenericMethod(type).Invoke(this, null)!;
+    }
+
+    private Expression<Func<T, bool>> FilterFor<T>() where T : ICommunityOwned =>
+        e => SeesAllCommunities || VisibleCommunityIds.Contains(e.CommunityId);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardAppendOnly()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("The audit log is append-only.");
+        foreach (var entry in ChangeTracker.Entries<ICommunityOwned>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            if (!scope.CanSee(entry.Entity.CommunityId))
+                throw new InvalidOperationException("A write outside the caller's tenant scope was refused.");
+        }
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, TenantScope scope) : AppDbContext(options, scope);
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, TenantScope scope) : AppDbContext(options, scope);

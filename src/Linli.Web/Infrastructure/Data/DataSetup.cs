@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Linli.Web.Infrastructure.Tenancy;
+
+namespace Linli.Web.Infrastructure.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public static class DataSetup
+{
+    /// <summary>
+    /// SQLite (a file under data/) by default; PostgreSQL when <c>Database:Provider=Postgres</c> with
+    /// <c>ConnectionStrings:Postgres</c>. Both register as <see cref="AppDbContext"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddLinliData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<TenantScope>();
+        var provider = ProviderOf(builder.Configuration);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var cs = builder.Configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(cs, n => n.MigrationsHistoryTable("__migrations")));
+        }
+        else
+        {
+            var cs = SqliteConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
+            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(cs, s => s.MigrationsHistoryTable("__migrations")));
+        }
+        // Data-protection keys (cookies, bearer tokens, antiforgery) live in the database, so several app nodes share them.
+        builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("Linli");
+        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
+        string.Equals(configuration["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+
+    /// <summary>A relative SQLite file resolves against the content root, and its folder is created.</summary>
+    public static string SqliteConnectionString(IConfiguration configuration, string contentRoot)
+    {
+        var cs = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(configuration.GetConnectionString("Sqlite") ?? "Data Source=data/linli.db");
+        if (cs.DataSource != ":memory:" && !Path.IsPathRooted(cs.DataSource))
+        {
+            cs.DataSource = Path.GetFullPath(Path.Combine(contentRoot, cs.DataSource));
+        }
+        if (cs.DataSource != ":memory:") Directory.CreateDirectory(Path.GetDirectoryName(cs.DataSource)!);
+        cs.Pooling = true;
+        return cs.ToString();
+    }
+
+    /// <summary>Applies pending migrations of the configured provider (on SQLite, in WAL mode for concurrent readers).</summary>
+    public static async Task MigrateAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}
+
+// Design-time factories: `dotnet ef migrations add X --context SqliteAppDbContext -o Infrastructure/Data/Migrations/Sqlite`
+// (and the same for PostgresAppDbContext). They build the model without starting the app.
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
+{
+    public SqliteAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design.db", s => s.MigrationsHistoryTable("__migrations")).Options,
+            new TenantScope(new HttpContextAccessor()));
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
+{
+    public PostgresAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=linli_design", n => n.MigrationsHistoryTable("__migrations")).Options,
+            new TenantScope(new HttpContextAccessor()));
+}

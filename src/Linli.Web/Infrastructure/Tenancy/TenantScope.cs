@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Linli.Web.Infrastructure.Auth;
+
+namespace Linli.Web.Infrastructure.Tenancy;
+
+/// <summary>
+/// What the current caller may see: all communities (system work: migrations, demo, background jobs), or a set of
+/// communities, grids, partner units and teams taken from the signed-in user's scope claims. Nothing by default.
+/// The DbContext's query filters read it for every query.
+/// </summary>
+public sealed class TenantScope(IHttpContextAccessor http)
+{
+    private bool? _all;
+    private IReadOnlyList<Guid>? _communities;
+    private IReadOnlyList<Guid>? _grids;
+
+    /// <summary>Sees every community. Only for system work outside a user's request.</summary>
+    public bool SeesAll => _all ??= false;
+
+    public IReadOnlyList<Guid> CommunityIds => _communities ??= FromClaims(LinliClaims.Community);
+
+    /// <summary>Grids the user is scoped to (grid members see only their grids' households and orders).</summary>
+    public IReadOnlyList<Guid> GridIds => _grids ??= FromClaims(LinliClaims.Grid);
+
+    public bool CanSee(Guid communityId) => SeesAll || CommunityIds.Contains(communityId);
+
+    /// <summary>Switches this scope (one DI scope) to system work: seeding, imports, jobs.</summary>
+    public void UseSystem()
+    {
+        _all = true;
+        _communities = [];
+        _grids = [];
+    }
+
+    /// <summary>For work done on behalf of a principal outside the request pipeline (e.g. sign-in).</summary>
+    public void UsePrincipal(ClaimsPrincipal principal)
+    {
+        _all = false;
+        _communities = Read(principal, LinliClaims.Community);
+        _grids = Read(principal, LinliClaims.Grid);
+    }
+
+    private IReadOnlyList<Guid> FromClaims(string type)
+    {
+        var user = http.HttpContext?.User;
+        return user is null ? [] : Read(user, type);
+    }
+
+    private static List<Guid> Read(ClaimsPrincipal user, string type) =>
+        user.FindAll(type).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
+}

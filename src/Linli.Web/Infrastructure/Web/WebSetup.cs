@@ -1,0 +1,92 @@
+using System.Globalization;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Microsoft.AspNetCore.Localization;
+using Scalar.AspNetCore;
+
+namespace Linli.Web.Infrastructure.Web;
+
+public static class WebSetup
+{
+    public const string CultureCookie = "linli.culture";
+    public const string ElderCookie = "linli.elder";
+
+    public static WebApplicationBuilder AddLinliWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<Texts>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AuthorizeFolder("/Console", Policies.Console);
+                o.Conventions.AuthorizeFolder("/Users", Policies.ManageUsers);
+                o.Conventions.AuthorizeFolder("/Audit", Policies.ReadAudit);
+                o.Conventions.AddPageRoute("/Console/Estates/Edit", "console/estates/new");
+            })
+            .AddViewLocalization();
+        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions.Remove("exception");
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            var cultures = new[] { new CultureInfo(Texts.Chinese), new CultureInfo(Texts.English) };
+            o.DefaultRequestCulture = new RequestCulture(Texts.Chinese);
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider { QueryStringKey = "culture", UIQueryStringKey = "culture" },
+                new CookieRequestCultureProvider { CookieName = CultureCookie },
+                // The JSON API honours Accept-Language; pages stay zh-CN until the user switches.
+                new CustomRequestCultureProvider(ctx => Task.FromResult(ctx.Request.Path.StartsWithSegments("/api")
+                    ? new AcceptLanguageHeaderRequestCultureProvider().DetermineProviderCultureResult(ctx).Result
+                    : null)),
+            ];
+        });
+        return builder;
+    }
+
+    public static WebApplication UseLinliWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error");
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePages());
+        app.Use(async (ctx, next) =>
+        {
+            var h = ctx.Response.Headers;
+            h.XContentTypeOptions = "nosniff";
+            h.XFrameOptions = "DENY";
+            h["Referrer-Policy"] = "same-origin";
+            h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+            await next();
+        });
+        app.UseRequestLocalization();
+        app.MapStaticAssets();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseTwoFactorEnrolment();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapRazorPages().WithStaticAssets();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/api-reference", o => o.WithTitle("Linli API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        }
+        else
+        {
+            // The document itself is always there for API clients; the interactive reference only in Development.
+            app.MapOpenApi("/openapi/{documentName}.json");
+        }
+        return app;
+    }
+
+    public static bool IsElderMode(this HttpContext ctx) => ctx.Request.Cookies[ElderCookie] == "1";
+}

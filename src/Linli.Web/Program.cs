@@ -1,0 +1,58 @@
+using Linli.Web.Features.Accounts;
+using Linli.Web.Features.Audit;
+using Linli.Web.Features.Demo;
+using Linli.Web.Features.Grids;
+using Linli.Web.Features.Places;
+using Linli.Web.Features.Places.Divisions;
+using Linli.Web.Features.Users;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Operations;
+using Linli.Web.Infrastructure.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Cross-cutting concerns
+builder.AddLinliData();
+builder.AddLinliAuth();
+builder.AddLinliWeb();
+builder.AddLinliOperations();
+
+// Features
+builder.AddAccounts();
+builder.AddUsers();
+builder.AddPlaces();
+builder.AddGrids();
+builder.AddAuditLog();
+builder.AddDemo();
+
+var app = builder.Build();
+
+// `dotnet run -- divisions import --area 1301`: a command, not the web server.
+if (args is ["demo", "code"])
+{
+    Console.WriteLine(Totp.Code(DemoSeeder.TotpKey, DateTimeOffset.UtcNow));
+    return 0;
+}
+if (args is ["divisions", ..])
+{
+    await app.Services.MigrateAsync();
+    return await DivisionImport.RunCommandAsync(app.Services, args, Console.Out);
+}
+
+await app.Services.MigrateAsync();
+await app.Services.SeedDemoIfEmptyAsync();
+
+app.UseLinliWeb();
+app.MapLinliHealth();
+app.MapAccountApi();
+app.MapUsersApi();
+app.MapPlacesApi();
+app.MapGridsApi();
+app.MapAuditApi();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

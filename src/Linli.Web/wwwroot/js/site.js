@@ -1,0 +1,34 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  // Selects and checkboxes marked data-autosubmit submit their form on change.
+  document.addEventListener('change', function (e) {
+    var el = e.target;
+    if (el && el.hasAttribute && el.hasAttribute('data-autosubmit') && el.form) el.form.requestSubmit();
+  });
+
+  // The "new building" form shows how many homes it will create.
+  document.querySelectorAll('form[data-homes-preview]').forEach(function (form) {
+    var out = form.querySelector('.preview');
+    var template = out.getAttribute('data-template');
+    function value(name) { var i = form.querySelector('[name="Building.' + name + '"]'); return parseInt(i && i.value, 10) || 0; }
+    function update() {
+      var e = value('Entrances'), f = value('Floors'), h = value('HomesPerFloor');
+      out.textContent = e > 0 && f > 0 && h > 0
+        ? template.replace('{0}', e).replace('{1}', f).replace('{2}', h).replace('{3}', e * f * h) : '';
+    }
+    form.addEventListener('input', update);
+    update();
+  });
+
+  // TOTP enrolment: draw the otpauth URI as a QR code (qrcode-generator from npm).
+  document.querySelectorAll('[data-qr]').forEach(function (el) {
+    if (typeof qrcode !== 'function') return;
+    var qr = qrcode(0, 'M');
+    qr.addData(el.getAttribute('data-qr'));
+    qr.make();
+    var img = new Image();
+    img.src = qr.createDataURL(6, 12);
+    img.alt = el.getAttribute('aria-label') || '';
+    el.appendChild(img);
+  });
+})();
