@@ -38,8 +38,10 @@ public static class AccountApi
     }
 
     /// <summary>Signs in with mobile number and password (and a TOTP code for staff) and returns a bearer token.</summary>
-    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> TokenAsync(TokenRequest request, SignInService signIn, SignInManager<AppUser> manager, Texts t)
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> TokenAsync(TokenRequest request, SignInService signIn, SignInManager<AppUser> manager, Texts t)
     {
+        if (!InputValidator.IsMobile(request.Phone?.Trim()))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = [t.Get("validation.mobile")] }, title: t.Get("error.validation_title"));
         manager.AuthenticationScheme = IdentityConstants.BearerScheme;
         var outcome = await signIn.PasswordSignInAsync(request.Phone, request.Password, persistent: false);
         if (outcome.Result.RequiresTwoFactor)

@@ -73,6 +73,14 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
             b.HasIndex(a => new { a.Event, a.At });
         });
 
+        // Our entities make their own ids (Guid v7, ordered) when they are constructed. Telling EF so makes a child
+        // added to a tracked parent's collection (a grid's new area) an INSERT, not an UPDATE of a row that isn't there.
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => t.ClrType != typeof(AppUser) && t.ClrType != typeof(AppRole)
+                     && t.ClrType.Namespace?.StartsWith("Linli.Web", StringComparison.Ordinal) == true))
+        {
+            if (type.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } key] && keyType == typeof(Guid)) builder.Entity(type.ClrType).Property(key.Name).ValueGeneratedNever();
+        }
+
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ICommunityOwned).IsAssignableFrom(t.ClrType)))
         {
             builder.Entity(type.ClrType).HasQueryFilter(TenantFilter(type.ClrType));

@@ -13,11 +13,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, Texts t
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext ctx, Exception exception, CancellationToken ct)
     {
-        if (!ctx.Request.Path.StartsWithSegments("/api")) return false;
+        // The middleware has already rewritten Request.Path to the error page; the original path is in the feature.
+        var path = ctx.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? ctx.Request.Path;
+        if (!path.StartsWith("/api", StringComparison.OrdinalIgnoreCase)) return false;
         var (status, problem) = ToProblem(exception, t);
         if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
         ctx.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = ctx, ProblemDetails = problem, Exception = exception });
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = ctx, ProblemDetails = problem, Exception = exception });
+        return true;
     }
 
     public static (int Status, ProblemDetails Problem) ToProblem(Exception exception, Texts t) => exception switch

@@ -25,7 +25,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.Grid", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -58,7 +57,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.GridArea", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -91,7 +89,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.GridMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -129,7 +126,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -174,7 +170,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Community", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -265,7 +260,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Entrance", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -290,7 +284,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -326,7 +319,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Home", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -529,7 +521,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("CommunityId")

@@ -20,7 +20,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.Grid", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -53,7 +52,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.GridArea", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -86,7 +84,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.GridMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -124,7 +121,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -169,7 +165,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Community", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -260,7 +255,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Entrance", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -285,7 +279,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -321,7 +314,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Home", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -522,7 +514,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CommunityId")

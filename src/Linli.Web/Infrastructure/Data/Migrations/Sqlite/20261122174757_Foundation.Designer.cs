@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261122173052_Foundation")]
+    [Migration("20261122174757_Foundation")]
     partial class Foundation
     {
         /// <inheritdoc />
@@ -23,7 +23,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.Grid", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -56,7 +55,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.GridArea", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -89,7 +87,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Grids.GridMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -127,7 +124,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CommunityId")
@@ -172,7 +168,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Community", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -263,7 +258,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Entrance", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -288,7 +282,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -324,7 +317,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Home", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("BuildingId")
@@ -525,7 +517,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CommunityId")

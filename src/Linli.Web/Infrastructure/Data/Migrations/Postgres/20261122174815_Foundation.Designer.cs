@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261122173106_Foundation")]
+    [Migration("20261122174815_Foundation")]
     partial class Foundation
     {
         /// <inheritdoc />
@@ -28,7 +28,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.Grid", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -61,7 +60,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.GridArea", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -94,7 +92,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Grids.GridMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -132,7 +129,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CommunityId")
@@ -177,7 +173,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Community", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -268,7 +263,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Entrance", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -293,7 +287,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -329,7 +322,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Home", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BuildingId")
@@ -532,7 +524,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("CommunityId")

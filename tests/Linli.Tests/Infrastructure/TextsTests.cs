@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using Linli.Web.Infrastructure.Localization;
+
+namespace Linli.Tests.Infrastructure;
+
+public sealed partial class TextsTests
+{
+    private static string SourceRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Linli.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("repo root"), "src", "Linli.Web");
+    }
+
+    [Fact]
+    public void Chinese_and_english_have_the_same_keys()
+    {
+        Texts.For(Texts.Chinese).Keys.Order().ShouldBe(Texts.For(Texts.English).Keys.Order());
+        Texts.For(Texts.English).Values.ShouldAllBe(v => !string.IsNullOrWhiteSpace(v));
+    }
+
+    [Fact]
+    public void Every_text_key_used_in_the_code_exists_in_both_languages()
+    {
+        var used = new HashSet<string>();
+        foreach (var file in Directory.EnumerateFiles(SourceRoot(), "*.*", SearchOption.AllDirectories)
+                     .Where(f => (f.EndsWith(".cs") || f.EndsWith(".cshtml")) && !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains("Migrations")))
+        {
+            foreach (Match m in KeyRegex().Matches(File.ReadAllText(file))) used.Add(m.Groups[1].Value);
+        }
+        used.Count.ShouldBeGreaterThan(100);
+        var missing = used.Where(k => !Texts.For(Texts.Chinese).ContainsKey(k) || !Texts.For(Texts.English).ContainsKey(k)).ToList();
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Keys_built_from_enums_exist_in_both_languages()
+    {
+        var prefixes = new Dictionary<string, IEnumerable<string>>
+        {
+            ["building_kind."] = Enum.GetNames<Linli.Web.Features.Places.BuildingKind>(),
+            ["grid_level."] = Enum.GetNames<Linli.Web.Features.Grids.GridLevel>(),
+            ["red_butler."] = Enum.GetNames<Linli.Web.Features.Grids.RedButlerRole>(),
+            ["role."] = Linli.Web.Infrastructure.Auth.Roles.All,
+            ["scope."] = Enum.GetNames<Linli.Web.Infrastructure.Auth.ScopeKind>(),
+            ["audit_event."] = Linli.Web.Infrastructure.Auditing.AuditEvents.All,
+            ["division_level."] = Enum.GetNames<Linli.Web.Features.Places.Divisions.DivisionLevel>(),
+        };
+        foreach (var (prefix, names) in prefixes)
+            foreach (var name in names)
+                foreach (var culture in Texts.Cultures)
+                    Texts.For(culture).ContainsKey(prefix + name).ShouldBeTrue($"{culture} lacks {prefix}{name}");
+    }
+
+    // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
+    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|field|grids|list|nav|places|portal|prefs|profile|users|validation)\\.[a-z0-9_]+)\"")]
+    private static partial Regex KeyRegex();
+}
