@@ -40,6 +40,13 @@ if (args is ["divisions", ..])
     return await DivisionImport.RunCommandAsync(app.Services, args, Console.Out);
 }
 
+if (args is ["admin", ..])
+{
+    await app.Services.MigrateAsync();
+    await app.Services.SeedDemoIfEmptyAsync();
+    return await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.In);
+}
+
 await app.Services.MigrateAsync();
 await app.Services.SeedDemoIfEmptyAsync();
 
