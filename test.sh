@@ -54,7 +54,7 @@ run() { # name, project, extra env...
 }
 run sqlite tests/Linli.Tests LINLI_TEST_PROVIDER=Sqlite
 run postgres tests/Linli.Tests LINLI_TEST_PROVIDER=Postgres
-run browser tests/Linli.BrowserTests LINLI_TEST_PROVIDER=Sqlite
+run browser tests/Linli.BrowserTests LINLI_TEST_PROVIDER=Sqlite LINLI_SCREENSHOTS="$RESULTS/screenshots"
 
 # --- 4. One closing line, summed over every run ---------------------------------------------------------
 passed=0; failed=0; skipped=0; files=0
