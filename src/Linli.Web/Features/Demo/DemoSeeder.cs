@@ -138,13 +138,17 @@ public static class DemoSeeder
         first.AddMember(RedButlerRole.PropertyStaff, "周立新", "13800000004", null);
         first.AddMember(RedButlerRole.OwnersCommitteeMember, "马慧敏", "13700000023", null);
         await db.SaveChangesAsync(ct);
+        // Thousands of homes and divisions are saved; tracking them would make every account save below scan them all.
+        db.ChangeTracker.Clear();
 
         var users = sp.GetRequiredService<UserManager<AppUser>>();
+        // One PBKDF2 hash for the shared demo password instead of twelve (each is deliberately slow).
+        var passwordHash = users.PasswordHasher.HashPassword(new AppUser(), Password);
         var store = (IUserAuthenticatorKeyStore<AppUser>)sp.GetRequiredService<IUserStore<AppUser>>();
         foreach (var a in Accounts)
         {
-            var user = new AppUser { UserName = a.Phone, PhoneNumber = a.Phone, DisplayName = a.Name, CreatedAt = now };
-            Ensure(await users.CreateAsync(user, Password));
+            var user = new AppUser { UserName = a.Phone, PhoneNumber = a.Phone, DisplayName = a.Name, CreatedAt = now, PasswordHash = passwordHash };
+            Ensure(await users.CreateAsync(user));
             Ensure(await users.AddToRoleAsync(user, a.Role));
             if (a.CommunityCode is { } code) db.UserScopes.Add(UserScope.ForCommunity(user.Id, byCode[code].Id));
             if (a.SubdistrictCode is { } sub) db.UserScopes.Add(UserScope.ForSubdistrict(user.Id, sub));

@@ -10,6 +10,8 @@ public static class AuthSetup
     public const string Scheme = "Linli";
     public static readonly TimeSpan StaffIdleTimeout = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan ResidentSession = TimeSpan.FromDays(14);
+    /// <summary>How soon a role or scope change, or a disabled account, reaches a signed-in session.</summary>
+    public static readonly TimeSpan SecurityStampInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// ASP.NET Core Identity with cookies for pages and bearer tokens for the JSON API (chosen by the
@@ -57,7 +59,7 @@ public static class AuthSetup
             .AddClaimsPrincipalFactory<LinliClaimsFactory>()
             .AddPasswordValidator<PasswordRules>();
         services.AddScoped<IUserConfirmation<AppUser>, EnabledAccountConfirmation>();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SecurityStampInterval);
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -79,6 +81,14 @@ public static class AuthSetup
                 ctx.Properties.ExpiresUtc = now + (staff ? StaffIdleTimeout : ResidentSession);
                 ctx.Properties.AllowRefresh = true;
                 return Task.CompletedTask;
+            };
+            o.Events.OnValidatePrincipal = ctx =>
+            {
+                // The security stamp is checked once a minute; skip building the Identity services in between.
+                var now = ctx.Options.TimeProvider?.GetUtcNow() ?? DateTimeOffset.UtcNow;
+                return ctx.Properties.IssuedUtc is { } issued && now - issued < SecurityStampInterval
+                    ? Task.CompletedTask
+                    : SecurityStampValidator.ValidatePrincipalAsync(ctx);
             };
             o.Events.OnRedirectToLogin = ctx => ApiOr(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden);

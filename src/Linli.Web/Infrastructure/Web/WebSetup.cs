@@ -16,6 +16,7 @@ public static class WebSetup
     {
         var services = builder.Services;
         services.AddSingleton<Texts>();
+        services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
         services.AddRazorPages(o =>
             {

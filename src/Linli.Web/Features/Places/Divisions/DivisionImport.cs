@@ -15,6 +15,8 @@ public static class DivisionImport
     public static async Task<Result> ImportAsync(AppDbContext db, IEnumerable<DivisionRecord> records, CancellationToken ct = default)
     {
         var list = records.ToList();
+        // Thousands of rows: detect changes once at save, not on every Add.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var existing = await db.Divisions.ToDictionaryAsync(d => d.Code, ct);
         int added = 0, updated = 0;
         foreach (var r in list)
@@ -36,7 +38,9 @@ public static class DivisionImport
                 added++;
             }
         }
+        db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
         return new Result(added, updated, list.Count);
     }
 
