@@ -4,6 +4,7 @@ using Linli.Web.Features.Demo;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
+using Linli.Web.Features.Residents;
 using Linli.Web.Features.Users;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -23,6 +24,7 @@ builder.AddAccounts();
 builder.AddUsers();
 builder.AddPlaces();
 builder.AddGrids();
+builder.AddResidents();
 builder.AddAuditLog();
 builder.AddDemo();
 
@@ -56,6 +58,7 @@ app.MapAccountApi();
 app.MapUsersApi();
 app.MapPlacesApi();
 app.MapGridsApi();
+app.MapResidentsApi();
 app.MapAuditApi();
 
 await app.RunAsync();

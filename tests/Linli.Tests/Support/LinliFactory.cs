@@ -40,6 +40,7 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Crypto:KeyFile", Path.Combine(Path.GetTempPath(), _name + ".keys.json"));
         if (Provider == DatabaseProvider.Postgres)
         {
             builder.UseSetting("Database:Provider", "Postgres");
@@ -79,7 +80,7 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
         else
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { _sqlitePath, _sqlitePath + "-wal", _sqlitePath + "-shm" })
+            foreach (var f in new[] { _sqlitePath, _sqlitePath + "-wal", _sqlitePath + "-shm", Path.Combine(Path.GetTempPath(), _name + ".keys.json") })
                 if (File.Exists(f)) File.Delete(f);
         }
     }

@@ -54,8 +54,9 @@ public static class AuditEvents
     public const string ScopeGranted = "user.scope_granted";
     public const string ScopeRevoked = "user.scope_revoked";
     public const string AccessDenied = "auth.access_denied";
+    public const string IdNumberRevealed = "resident.id_revealed";
 
     public static readonly string[] All =
         [SignIn, SignInFailed, LockedOut, SignOut, PasswordChanged, TwoFactorEnabled, UserCreated, UserDisabled, UserEnabled,
-         RoleGranted, RoleRevoked, ScopeGranted, ScopeRevoked, AccessDenied];
+         RoleGranted, RoleRevoked, ScopeGranted, ScopeRevoked, AccessDenied, IdNumberRevealed];
 }

@@ -43,6 +43,9 @@ public static class Policies
     public const string ReadAudit = nameof(ReadAudit);
     public const string ManageCommunities = nameof(ManageCommunities);
     public const string Resident = nameof(Resident);
+    public const string Registry = nameof(Registry);
+    public const string ManageRegistry = nameof(ManageRegistry);
+    public const string RevealIdNumbers = nameof(RevealIdNumbers);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
+using Linli.Web.Features.Residents;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Tenancy;
@@ -28,6 +29,9 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<GridArea> GridAreas => Set<GridArea>();
     public DbSet<GridMember> GridMembers => Set<GridMember>();
     public DbSet<UserScope> UserScopes => Set<UserScope>();
+    public DbSet<Resident> Residents => Set<Resident>();
+    public DbSet<Residence> Residences => Set<Residence>();
+    public DbSet<ResidentTag> ResidentTags => Set<ResidentTag>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

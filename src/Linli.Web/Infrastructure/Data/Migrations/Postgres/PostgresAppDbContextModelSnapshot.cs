@@ -356,6 +356,144 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Homes");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Residents.Residence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("HomeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Occupancy")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Relation")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HomeId");
+
+                    b.HasIndex("ResidentId");
+
+                    b.HasIndex("CommunityId", "ResidentId");
+
+                    b.HasIndex("CommunityId", "HomeId", "To");
+
+                    b.ToTable("Residences");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EmergencyContactName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("EmergencyContactPhone")
+                        .HasMaxLength(11)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(11)");
+
+                    b.Property<int?>("Gender")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("IdNumberCipher")
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("IdNumberHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IdNumberMasked")
+                        .HasMaxLength(18)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(11)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(11)");
+
+                    b.Property<string>("Skills")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "IdNumberHash")
+                        .IsUnique();
+
+                    b.HasIndex("CommunityId", "Name");
+
+                    b.ToTable("Residents");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.ResidentTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CustomName")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResidentId");
+
+                    b.HasIndex("CommunityId", "Kind", "ResidentId");
+
+                    b.ToTable("ResidentTags");
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -746,6 +884,39 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Residents.Residence", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Home", null)
+                        .WithMany()
+                        .HasForeignKey("HomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Residents.Resident", null)
+                        .WithMany("Residences")
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.ResidentTag", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Residents.Resident", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.HasOne("Linli.Web.Infrastructure.Auth.AppUser", null)
@@ -823,6 +994,13 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Navigation("Buildings");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.Navigation("Residences");
+
+                    b.Navigation("Tags");
                 });
 
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.AppUser", b =>

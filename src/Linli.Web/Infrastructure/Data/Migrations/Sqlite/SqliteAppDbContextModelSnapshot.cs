@@ -351,6 +351,144 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Homes");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Residents.Residence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HomeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Occupancy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Relation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HomeId");
+
+                    b.HasIndex("ResidentId");
+
+                    b.HasIndex("CommunityId", "ResidentId");
+
+                    b.HasIndex("CommunityId", "HomeId", "To");
+
+                    b.ToTable("Residences");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmergencyContactName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmergencyContactPhone")
+                        .HasMaxLength(11)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Gender")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdNumberCipher")
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdNumberHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdNumberMasked")
+                        .HasMaxLength(18)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(11)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Skills")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "IdNumberHash")
+                        .IsUnique();
+
+                    b.HasIndex("CommunityId", "Name");
+
+                    b.ToTable("Residents");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.ResidentTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomName")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResidentId");
+
+                    b.HasIndex("CommunityId", "Kind", "ResidentId");
+
+                    b.ToTable("ResidentTags");
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -733,6 +871,39 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Residents.Residence", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Home", null)
+                        .WithMany()
+                        .HasForeignKey("HomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Residents.Resident", null)
+                        .WithMany("Residences")
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.ResidentTag", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Residents.Resident", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.UserScope", b =>
                 {
                     b.HasOne("Linli.Web.Infrastructure.Auth.AppUser", null)
@@ -810,6 +981,13 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Linli.Web.Features.Places.Estate", b =>
                 {
                     b.Navigation("Buildings");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.Resident", b =>
+                {
+                    b.Navigation("Residences");
+
+                    b.Navigation("Tags");
                 });
 
             modelBuilder.Entity("Linli.Web.Infrastructure.Auth.AppUser", b =>

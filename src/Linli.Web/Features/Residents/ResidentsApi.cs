@@ -1,0 +1,104 @@
+using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Privacy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Web.Features.Residents;
+
+public sealed class CreateResidentRequest
+{
+    public Guid? CommunityId { get; set; }
+    public string? Name { get; set; }
+    public string? IdNumber { get; set; }
+    public Gender? Gender { get; set; }
+    public DateOnly? BirthDate { get; set; }
+    public string? Phone { get; set; }
+    public string? EmergencyContactName { get; set; }
+    public string? EmergencyContactPhone { get; set; }
+    public string? Skills { get; set; }
+    public string? Notes { get; set; }
+
+    public ResidentInput ToInput() => new()
+    {
+        Name = Name, IdNumber = IdNumber, Gender = Gender, BirthDate = BirthDate, Phone = Phone, EmergencyContactName = EmergencyContactName,
+        EmergencyContactPhone = EmergencyContactPhone, Skills = Skills, Notes = Notes,
+    };
+}
+
+public sealed record RevealRequest(string? Reason);
+
+public sealed record RevealResponse(string IdNumber);
+
+public sealed record MoveOutRequest(DateOnly? On);
+
+/// <summary>The JSON API of the residents registry.</summary>
+public static class ResidentsApi
+{
+    public static WebApplicationBuilder AddResidents(this WebApplicationBuilder builder)
+    {
+        var keyFile = Path.Combine(builder.Environment.ContentRootPath, "data", "field-keys.json");
+        builder.Services.AddSingleton(sp => FieldCryptoKeys.Load(builder.Configuration, builder.Configuration["Crypto:KeyFile"] ?? keyFile));
+        builder.Services.AddSingleton<IFieldCrypto, AesGcmFieldCrypto>();
+        builder.Services.AddScoped<ResidentsService>();
+        return builder;
+    }
+
+    public static void MapResidentsApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Registry);
+        api.MapGet("/", ListAsync);
+        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapGet("/{id:guid}", DetailAsync);
+        api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapPost("/{id:guid}/move", MoveAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapPost("/{id:guid}/move-out", MoveOutAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapPut("/{id:guid}/tags", TagsAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
+        app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
+    }
+
+    public static async Task<Ok<List<ResidentRow>>> ListAsync(Guid? communityId, string? name, ResidentsService s, ConsoleContext console) =>
+        TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), name));
+
+    public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, ConsoleContext console)
+    {
+        var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request.ToInput());
+        return TypedResults.Created($"/api/residents/{r.Id}", await s.DetailAsync(r.Id));
+    }
+
+    public static async Task<Ok<ResidentDetail>> DetailAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.DetailAsync(id));
+
+    public static async Task<Ok<ResidentDetail>> UpdateAsync(Guid id, ResidentInput input, ResidentsService s)
+    {
+        await s.UpdateAsync(id, input);
+        return TypedResults.Ok(await s.DetailAsync(id));
+    }
+
+    public static async Task<Ok<ResidentDetail>> MoveAsync(Guid id, MoveInput input, ResidentsService s)
+    {
+        await s.MoveAsync(id, input);
+        return TypedResults.Ok(await s.DetailAsync(id));
+    }
+
+    public static async Task<Ok<ResidentDetail>> MoveOutAsync(Guid id, MoveOutRequest request, ResidentsService s)
+    {
+        await s.MoveOutAsync(id, request.On);
+        return TypedResults.Ok(await s.DetailAsync(id));
+    }
+
+    public static async Task<Ok<ResidentDetail>> TagsAsync(Guid id, TagsInput input, ResidentsService s)
+    {
+        await s.SetTagsAsync(id, input);
+        return TypedResults.Ok(await s.DetailAsync(id));
+    }
+
+    /// <summary>The full ID number, for a role that needs it, with a reason; never cached.</summary>
+    public static async Task<Ok<RevealResponse>> RevealAsync(Guid id, RevealRequest request, ResidentsService s, HttpContext ctx)
+    {
+        var number = await s.RevealIdNumberAsync(id, request.Reason);
+        ctx.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new RevealResponse(number));
+    }
+
+    public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.HouseholdAsync(id));
+}

@@ -1,0 +1,242 @@
+using Linli.Web.Features.Places;
+using Linli.Web.Infrastructure.Auditing;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Privacy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.Residents;
+
+public sealed class ResidentInput
+{
+    public string? Name { get; set; }
+    public string? IdNumber { get; set; }
+    public Gender? Gender { get; set; }
+    public DateOnly? BirthDate { get; set; }
+    public string? Phone { get; set; }
+    public string? EmergencyContactName { get; set; }
+    public string? EmergencyContactPhone { get; set; }
+    public string? Skills { get; set; }
+    public string? Notes { get; set; }
+}
+
+public sealed class MoveInput
+{
+    public Guid HomeId { get; set; }
+    public Occupancy Occupancy { get; set; } = Occupancy.Owner;
+    public RelationToHead Relation { get; set; } = RelationToHead.Head;
+    public DateOnly? From { get; set; }
+}
+
+public sealed class TagsInput
+{
+    public List<TagKind> Kinds { get; set; } = [];
+    public List<string> CustomTags { get; set; } = [];
+}
+
+public sealed record ResidenceRow(Guid Id, Guid HomeId, string Address, Occupancy Occupancy, RelationToHead Relation, DateOnly From, DateOnly? To);
+
+public sealed record ResidentRow(Guid Id, string Name, Gender? Gender, int? Age, string? IdNumberMasked, string? PhoneMasked, string? Address, IReadOnlyList<string> Tags);
+
+public sealed record ResidentDetail(Guid Id, string Name, Gender? Gender, DateOnly? BirthDate, int? Age, string? IdNumberMasked, string? PhoneMasked,
+    string? EmergencyContactName, string? EmergencyContactPhoneMasked, string? Skills, string? Notes, IReadOnlyList<TagKind> Tags, IReadOnlyList<string> CustomTags,
+    IReadOnlyList<string> ComputedTags, IReadOnlyList<ResidenceRow> History);
+
+public sealed record HouseholdMember(Guid ResidentId, string Name, Gender? Gender, int? Age, Occupancy Occupancy, RelationToHead Relation, DateOnly Since);
+
+public sealed record Household(Guid HomeId, string Address, IReadOnlyList<HouseholdMember> Members);
+
+/// <summary>
+/// The residents registry 台账: residents, where they live (with history), tags, and the protected ID number.
+/// Pages and API call this class. Full ID numbers leave it only through <see cref="RevealIdNumberAsync"/>, which
+/// requires a reason and writes the audit log.
+/// </summary>
+public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, AuditLog audit, Texts t, TimeProvider clock)
+{
+    public const string RevealEvent = AuditEvents.IdNumberRevealed;
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+
+    public async Task<List<ResidentRow>> ListAsync(Guid communityId, string? name = null, int take = 100, CancellationToken ct = default)
+    {
+        var q = db.Residents.AsNoTracking().Where(r => r.CommunityId == communityId);
+        if (!string.IsNullOrWhiteSpace(name)) q = q.Where(r => r.Name.Contains(name.Trim()));
+        var rows = await q.OrderBy(r => r.Name).Take(Math.Clamp(take, 1, 500))
+            .Select(r => new { r.Id, r.Name, r.Gender, r.BirthDate, r.IdNumberMasked, r.Phone, Tags = r.Tags.Select(x => new { x.Kind, x.CustomName }).ToList() })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var addresses = await AddressesAsync(db.Residences.Where(x => ids.Contains(x.ResidentId) && x.To == null), ct);
+        var today = Today;
+        return rows.Select(r => new ResidentRow(r.Id, r.Name, r.Gender, Age(r.BirthDate, today), r.IdNumberMasked, r.Phone is null ? null : Mask.Phone(r.Phone),
+            addresses.GetValueOrDefault(r.Id)?.Address,
+            r.Tags.Select(x => x.Kind == TagKind.Custom ? x.CustomName! : t.Get("tag." + x.Kind)).Concat(ComputedTags(r.BirthDate, today)).ToList())).ToList();
+    }
+
+    public async Task<Resident> GetAsync(Guid id, CancellationToken ct = default) =>
+        await db.Residents.Include(r => r.Residences).Include(r => r.Tags).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
+
+    public async Task<ResidentDetail> DetailAsync(Guid id, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        var history = await AddressesAsync(db.Residences.Where(x => x.ResidentId == id), ct, byResidence: true);
+        var today = Today;
+        return new ResidentDetail(r.Id, r.Name, r.Gender, r.BirthDate, r.AgeOn(today), r.IdNumberMasked, r.Phone is null ? null : Mask.Phone(r.Phone),
+            r.EmergencyContactName, r.EmergencyContactPhone is null ? null : Mask.Phone(r.EmergencyContactPhone), r.Skills, r.Notes,
+            r.Tags.Where(x => x.Kind != TagKind.Custom).Select(x => x.Kind).Order().ToList(),
+            r.Tags.Where(x => x.Kind == TagKind.Custom).Select(x => x.CustomName!).Order().ToList(),
+            ComputedTags(r.BirthDate, today).ToList(),
+            r.Residences.OrderByDescending(x => x.From).Select(x => new ResidenceRow(x.Id, x.HomeId, history.GetValueOrDefault(x.Id)?.Address ?? "?", x.Occupancy, x.Relation, x.From, x.To)).ToList());
+    }
+
+    public async Task<Resident> CreateAsync(Guid communityId, ResidentInput input, CancellationToken ct = default)
+    {
+        if (!await db.Communities.AnyAsync(c => c.Id == communityId, ct)) throw new NotFoundException();
+        var resident = new Resident(communityId, input.Name?.Trim() ?? "", clock.GetUtcNow().UtcDateTime);
+        await ApplyAsync(resident, input, ct);
+        db.Residents.Add(resident);
+        await db.SaveChangesAsync(ct);
+        return resident;
+    }
+
+    public async Task<Resident> UpdateAsync(Guid id, ResidentInput input, CancellationToken ct = default)
+    {
+        var resident = await GetAsync(id, ct);
+        await ApplyAsync(resident, input, ct);
+        await db.SaveChangesAsync(ct);
+        return resident;
+    }
+
+    private async Task ApplyAsync(Resident resident, ResidentInput input, CancellationToken ct)
+    {
+        var v = new InputValidator(t)
+            .Text(nameof(input.Name), input.Name, "field.person_name", Resident.NameMax)
+            .Mobile(nameof(input.Phone), input.Phone, required: false)
+            .Text(nameof(input.EmergencyContactName), input.EmergencyContactName, "field.emergency_name", 50, required: false)
+            .Mobile(nameof(input.EmergencyContactPhone), input.EmergencyContactPhone, required: false)
+            .Text(nameof(input.Skills), input.Skills, "field.skills", 200, required: false)
+            .Text(nameof(input.Notes), input.Notes, "field.notes", 1000, required: false);
+        IdNumber? id = null;
+        if (!string.IsNullOrWhiteSpace(input.IdNumber))
+        {
+            var problem = Residents.IdNumber.TryParse(input.IdNumber, out var parsed);
+            if (problem != Residents.IdNumber.Problem.None) v.Add(nameof(input.IdNumber), t.Get("residents.id_" + problem.ToString().ToLowerInvariant()));
+            else
+            {
+                id = parsed;
+                if (input.BirthDate is { } b && b != parsed.BirthDate) v.Add(nameof(input.BirthDate), t.Get("residents.birth_contradicts_id", UiDate(parsed.BirthDate)));
+                if (input.Gender is { } g && g != parsed.Gender) v.Add(nameof(input.Gender), t.Get("residents.gender_contradicts_id"));
+            }
+        }
+        if (input.BirthDate is { } birth && (birth > Today || birth.Year < 1880)) v.Add(nameof(input.BirthDate), t.Get("residents.birth_impossible"));
+        v.ThrowIfInvalid();
+        resident.Update(input.Name!, input.Gender, input.BirthDate, input.Phone, input.EmergencyContactName, input.EmergencyContactPhone, input.Skills, input.Notes,
+            clock.GetUtcNow().UtcDateTime);
+        if (id is { } number)
+        {
+            var hash = crypto.LookupHash(number.Value);
+            if (hash != resident.IdNumberHash)
+            {
+                if (await db.Residents.AnyAsync(r => r.CommunityId == resident.CommunityId && r.IdNumberHash == hash && r.Id != resident.Id, ct))
+                    throw DomainException.Invalid(nameof(input.IdNumber), "residents.id_exists");
+                resident.SetIdNumber(number, crypto.Encrypt(number.Value), hash);
+            }
+        }
+    }
+
+    public async Task<Residence> MoveAsync(Guid id, MoveInput input, CancellationToken ct = default)
+    {
+        var resident = await GetAsync(id, ct);
+        var home = await db.Homes.FirstOrDefaultAsync(h => h.Id == input.HomeId, ct) ?? throw DomainException.Invalid(nameof(input.HomeId), "residents.home_unknown");
+        if (!Enum.IsDefined(input.Occupancy) || !Enum.IsDefined(input.Relation)) throw DomainException.Invalid(nameof(input.Relation), "validation.choose", "field.relation");
+        var residence = resident.MoveTo(home, input.Occupancy, input.Relation, input.From ?? Today);
+        await db.SaveChangesAsync(ct);
+        return residence;
+    }
+
+    public async Task MoveOutAsync(Guid id, DateOnly? on, CancellationToken ct = default)
+    {
+        var resident = await GetAsync(id, ct);
+        resident.MoveOut(on ?? Today);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task SetTagsAsync(Guid id, TagsInput input, CancellationToken ct = default)
+    {
+        var resident = await GetAsync(id, ct);
+        if (input.Kinds.Any(k => !Enum.IsDefined(k))) throw DomainException.Invalid(nameof(input.Kinds), "validation.choose", "field.tags");
+        resident.SetTags(input.Kinds, input.CustomTags);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The people living in a home now.</summary>
+    public async Task<Household> HouseholdAsync(Guid homeId, CancellationToken ct = default)
+    {
+        var home = await db.Homes.AsNoTracking().FirstOrDefaultAsync(h => h.Id == homeId, ct) ?? throw new NotFoundException();
+        var label = await HomeAddressAsync(home, ct);
+        var today = Today;
+        var members = await db.Residences.AsNoTracking().Where(r => r.HomeId == homeId && r.To == null)
+            .Join(db.Residents, r => r.ResidentId, p => p.Id, (r, p) => new { p.Id, p.Name, p.Gender, p.BirthDate, r.Occupancy, r.Relation, r.From })
+            .ToListAsync(ct);
+        return new Household(homeId, label, members.OrderBy(m => m.Relation).ThenBy(m => m.Name)
+            .Select(m => new HouseholdMember(m.Id, m.Name, m.Gender, Age(m.BirthDate, today), m.Occupancy, m.Relation, m.From)).ToList());
+    }
+
+    /// <summary>Decrypts the ID number for a role that needs it, with a reason; every reveal is audited.</summary>
+    public async Task<string> RevealIdNumberAsync(Guid id, string? reason, CancellationToken ct = default)
+    {
+        var trimmed = reason?.Trim() ?? "";
+        if (trimmed.Length < 2) throw DomainException.Invalid("Reason", "residents.reveal_reason_required");
+        if (trimmed.Length > 200) throw DomainException.Invalid("Reason", "validation.too_long", "field.reason", 200);
+        var resident = await db.Residents.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
+        if (resident.IdNumberCipher is null) throw new DomainException("residents.no_id_number");
+        var plain = crypto.Decrypt(resident.IdNumberCipher);
+        await audit.WriteAsync(RevealEvent, "Resident", resident.Id.ToString(), trimmed, communityId: resident.CommunityId);
+        return plain;
+    }
+
+    /// <summary>Finds a resident by the exact ID number, through the keyed hash (no decryption).</summary>
+    public async Task<Guid?> FindByIdNumberAsync(Guid communityId, string idNumber, CancellationToken ct = default)
+    {
+        if (Residents.IdNumber.TryParse(idNumber, out var id) != Residents.IdNumber.Problem.None) return null;
+        var hash = crypto.LookupHash(id.Value);
+        return await db.Residents.Where(r => r.CommunityId == communityId && r.IdNumberHash == hash).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<string> HomeAddressAsync(Home home, CancellationToken ct)
+    {
+        var b = await db.Buildings.AsNoTracking().Where(x => x.Id == home.BuildingId)
+            .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new { x.Number, Estate = e.Name }).FirstAsync(ct);
+        return t.Get("residents.address", b.Estate, b.Number, home.EntranceNumber, home.Number);
+    }
+
+    private sealed record Placed(Guid ResidentId, Guid ResidenceId, string Address);
+
+    /// <summary>Addresses of residences, keyed by resident (current ones) or by residence (history).</summary>
+    private async Task<Dictionary<Guid, Placed>> AddressesAsync(IQueryable<Residence> residences, CancellationToken ct, bool byResidence = false)
+    {
+        var rows = await (from r in residences
+                          join h in db.Homes on r.HomeId equals h.Id
+                          join b in db.Buildings on h.BuildingId equals b.Id
+                          join e in db.Estates on b.EstateId equals e.Id
+                          select new { r.Id, r.ResidentId, Estate = e.Name, Building = b.Number, h.EntranceNumber, h.Number }).ToListAsync(ct);
+        return rows.Select(x => new Placed(x.ResidentId, x.Id, t.Get("residents.address", x.Estate, x.Building, x.EntranceNumber, x.Number)))
+            .GroupBy(p => byResidence ? p.ResidenceId : p.ResidentId).ToDictionary(g => g.Key, g => g.First());
+    }
+
+    private static int? Age(DateOnly? birth, DateOnly today)
+    {
+        if (birth is not { } b) return null;
+        var age = today.Year - b.Year;
+        return b > today.AddYears(-age) ? age - 1 : age;
+    }
+
+    private IEnumerable<string> ComputedTags(DateOnly? birth, DateOnly today)
+    {
+        if (Age(birth, today) is not { } age) yield break;
+        if (age >= 80) yield return t.Get("tag.Aged80Plus");
+        if (age < 18) yield return t.Get("tag.Minor");
+    }
+
+    private static string UiDate(DateOnly d) => Shared.UiHelpers.Date(d);
+}
