@@ -16,6 +16,7 @@ public sealed class DetailModel(PlacesService places, AppDbContext db, IAuthoriz
     public Estate Estate { get; private set; } = null!;
     public List<string> GridNames { get; private set; } = [];
     public bool CanManage { get; private set; }
+    public bool CanSeeHouseholds { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -54,5 +55,6 @@ public sealed class DetailModel(PlacesService places, AppDbContext db, IAuthoriz
         Estate = await places.GetEstateAsync(Building.EstateId);
         GridNames = await db.GridAreas.Where(a => a.BuildingId == Id).Join(db.Grids, a => a.GridId, g => g.Id, (a, g) => g.Name).Distinct().ToListAsync();
         CanManage = await MayManageAsync();
+        CanSeeHouseholds = (await authz.AuthorizeAsync(User, Policies.Registry)).Succeeded;
     }
 }
