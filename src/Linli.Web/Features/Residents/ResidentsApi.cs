@@ -57,8 +57,15 @@ public static class ResidentsApi
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
     }
 
-    public static async Task<Ok<List<ResidentRow>>> ListAsync(Guid? communityId, string? name, ResidentsService s, ConsoleContext console) =>
-        TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), name));
+    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, ConsoleContext console) =>
+        TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), new ResidentFilter
+        {
+            Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, Entrance = q.Entrance,
+            HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
+        }));
+
+    public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
+        int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size);
 
     public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, ConsoleContext console)
     {

@@ -4,6 +4,7 @@ using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
 using Linli.Web.Infrastructure.Privacy;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.Residents;
@@ -35,6 +36,27 @@ public sealed class TagsInput
     public List<string> CustomTags { get; set; } = [];
 }
 
+/// <summary>What the registry can be searched by; everything optional, combined with AND.</summary>
+public sealed class ResidentFilter
+{
+    /// <summary>Any part of the name.</summary>
+    public string? Name { get; set; }
+    /// <summary>The last digits of the mobile number.</summary>
+    public string? Phone { get; set; }
+    /// <summary>An exact ID number (found through the keyed hash).</summary>
+    public string? IdNumber { get; set; }
+    public Guid? EstateId { get; set; }
+    public Guid? BuildingId { get; set; }
+    public int? Entrance { get; set; }
+    public string? HomeNumber { get; set; }
+    public TagKind? Tag { get; set; }
+    public Guid? GridId { get; set; }
+    public int Page { get; set; } = 1;
+    public int Size { get; set; } = 20;
+}
+
+public sealed record ResidentPage(IReadOnlyList<ResidentRow> Rows, int Page, int Size, int Total);
+
 public sealed record ResidenceRow(Guid Id, Guid HomeId, string Address, Occupancy Occupancy, RelationToHead Relation, DateOnly From, DateOnly? To);
 
 public sealed record ResidentRow(Guid Id, string Name, Gender? Gender, int? Age, string? IdNumberMasked, string? PhoneMasked, string? Address, IReadOnlyList<string> Tags);
@@ -52,29 +74,72 @@ public sealed record Household(Guid HomeId, string Address, IReadOnlyList<Househ
 /// Pages and API call this class. Full ID numbers leave it only through <see cref="RevealIdNumberAsync"/>, which
 /// requires a reason and writes the audit log.
 /// </summary>
-public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, AuditLog audit, Texts t, TimeProvider clock)
+public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, AuditLog audit, TenantScope scope, Texts t, TimeProvider clock)
 {
     public const string RevealEvent = AuditEvents.IdNumberRevealed;
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
 
-    public async Task<List<ResidentRow>> ListAsync(Guid communityId, string? name = null, int take = 100, CancellationToken ct = default)
+    /// <summary>
+    /// Residents the caller may see: the tenant filter keeps the community; a grid member without a community-wide
+    /// role sees only people living in the buildings and entrances of the own grids.
+    /// </summary>
+    private IQueryable<Resident> Visible()
     {
-        var q = db.Residents.AsNoTracking().Where(r => r.CommunityId == communityId);
-        if (!string.IsNullOrWhiteSpace(name)) q = q.Where(r => r.Name.Contains(name.Trim()));
-        var rows = await q.OrderBy(r => r.Name).Take(Math.Clamp(take, 1, 500))
+        if (!scope.LimitedToGrids) return db.Residents;
+        var grids = scope.GridIds;
+        var areas = db.GridAreas.Where(a => grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value)));
+        return db.Residents.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null
+            && db.Homes.Any(h => h.Id == x.HomeId && areas.Any(a => a.BuildingId == h.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == h.EntranceNumber)))));
+    }
+
+    public async Task<List<ResidentRow>> ListAsync(Guid communityId, string? name = null, int take = 100, CancellationToken ct = default) =>
+        (await SearchAsync(communityId, new ResidentFilter { Name = name, Size = take }, ct)).Rows.ToList();
+
+    public async Task<ResidentPage> SearchAsync(Guid communityId, ResidentFilter f, CancellationToken ct = default)
+    {
+        var size = Math.Clamp(f.Size, 1, 500);
+        var page = Math.Max(1, f.Page);
+        var q = Visible().AsNoTracking().Where(r => r.CommunityId == communityId);
+        if (!string.IsNullOrWhiteSpace(f.Name)) q = q.Where(r => r.Name.Contains(f.Name.Trim()));
+        if (!string.IsNullOrWhiteSpace(f.Phone)) { var tail = f.Phone.Trim(); q = q.Where(r => r.Phone != null && r.Phone.EndsWith(tail)); }
+        if (!string.IsNullOrWhiteSpace(f.IdNumber))
+        {
+            if (Residents.IdNumber.TryParse(f.IdNumber, out var id) != Residents.IdNumber.Problem.None)
+                throw DomainException.Invalid(nameof(f.IdNumber), "residents.id_search_exact");
+            var hash = crypto.LookupHash(id.Value);
+            q = q.Where(r => r.IdNumberHash == hash);
+        }
+        if (f.Tag is { } tag) q = q.Where(r => r.Tags.Any(x => x.Kind == tag));
+        if (f.EstateId is not null || f.BuildingId is not null || f.Entrance is not null || !string.IsNullOrWhiteSpace(f.HomeNumber) || f.GridId is not null)
+        {
+            var homes = db.Homes.AsQueryable();
+            if (f.BuildingId is { } b) homes = homes.Where(h => h.BuildingId == b);
+            if (f.EstateId is { } e) homes = homes.Where(h => db.Buildings.Any(x => x.Id == h.BuildingId && x.EstateId == e));
+            if (f.Entrance is { } en) homes = homes.Where(h => h.EntranceNumber == en);
+            if (!string.IsNullOrWhiteSpace(f.HomeNumber)) { var n = f.HomeNumber.Trim(); homes = homes.Where(h => h.Number == n); }
+            if (f.GridId is { } g)
+            {
+                var areas = db.GridAreas.Where(a => a.GridId == g);
+                homes = homes.Where(h => areas.Any(a => a.BuildingId == h.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == h.EntranceNumber)));
+            }
+            q = q.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null && homes.Any(h => h.Id == x.HomeId)));
+        }
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip((page - 1) * size).Take(size)
             .Select(r => new { r.Id, r.Name, r.Gender, r.BirthDate, r.IdNumberMasked, r.Phone, Tags = r.Tags.Select(x => new { x.Kind, x.CustomName }).ToList() })
             .ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var addresses = await AddressesAsync(db.Residences.Where(x => ids.Contains(x.ResidentId) && x.To == null), ct);
         var today = Today;
-        return rows.Select(r => new ResidentRow(r.Id, r.Name, r.Gender, Age(r.BirthDate, today), r.IdNumberMasked, r.Phone is null ? null : Mask.Phone(r.Phone),
+        return new ResidentPage(rows.Select(r => new ResidentRow(r.Id, r.Name, r.Gender, Age(r.BirthDate, today), r.IdNumberMasked, r.Phone is null ? null : Mask.Phone(r.Phone),
             addresses.GetValueOrDefault(r.Id)?.Address,
-            r.Tags.Select(x => x.Kind == TagKind.Custom ? x.CustomName! : t.Get("tag." + x.Kind)).Concat(ComputedTags(r.BirthDate, today)).ToList())).ToList();
+            r.Tags.Select(x => x.Kind == TagKind.Custom ? x.CustomName! : t.Get("tag." + x.Kind)).Concat(ComputedTags(r.BirthDate, today)).ToList())).ToList(),
+            page, size, total);
     }
 
     public async Task<Resident> GetAsync(Guid id, CancellationToken ct = default) =>
-        await db.Residents.Include(r => r.Residences).Include(r => r.Tags).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
+        await Visible().Include(r => r.Residences).Include(r => r.Tags).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
 
     public async Task<ResidentDetail> DetailAsync(Guid id, CancellationToken ct = default)
     {
@@ -173,6 +238,13 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     public async Task<Household> HouseholdAsync(Guid homeId, CancellationToken ct = default)
     {
         var home = await db.Homes.AsNoTracking().FirstOrDefaultAsync(h => h.Id == homeId, ct) ?? throw new NotFoundException();
+        if (scope.LimitedToGrids)
+        {
+            var grids = scope.GridIds;
+            var inGrid = await db.GridAreas.AnyAsync(a => (grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value)))
+                && a.BuildingId == home.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == home.EntranceNumber), ct);
+            if (!inGrid) throw new NotFoundException();
+        }
         var label = await HomeAddressAsync(home, ct);
         var today = Today;
         var members = await db.Residences.AsNoTracking().Where(r => r.HomeId == homeId && r.To == null)
@@ -188,7 +260,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length < 2) throw DomainException.Invalid("Reason", "residents.reveal_reason_required");
         if (trimmed.Length > 200) throw DomainException.Invalid("Reason", "validation.too_long", "field.reason", 200);
-        var resident = await db.Residents.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
+        var resident = await Visible().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
         if (resident.IdNumberCipher is null) throw new DomainException("residents.no_id_number");
         var plain = crypto.Decrypt(resident.IdNumberCipher);
         await audit.WriteAsync(RevealEvent, "Resident", resident.Id.ToString(), trimmed, communityId: resident.CommunityId);

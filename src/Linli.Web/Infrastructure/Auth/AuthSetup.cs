@@ -101,8 +101,8 @@ public static class AuthSetup
             .AddPolicy(Policies.ReadAudit, p => p.RequireRole(Roles.AuditAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageCommunities, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.Resident, p => p.RequireAuthenticatedUser())
-            // The registry: grid members join when the registry filters by grid (issue 3, search); until then, community staff.
-            .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin).RequireClaim(LinliClaims.TwoFactor))
+            // The registry: grid members read it too, limited to their grids (TenantScope.LimitedToGrids).
+            .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;

@@ -24,12 +24,22 @@ public sealed class TenantScope(IHttpContextAccessor http)
 
     public bool CanSee(Guid communityId) => SeesAll || CommunityIds.Contains(communityId);
 
+    /// <summary>
+    /// A grid member without a community-wide role sees only the households of the own grids ("small matters stay
+    /// in the grid"); the registry applies this on top of the community filter.
+    /// </summary>
+    public bool LimitedToGrids => _limited ??= !SeesAll && http.HttpContext?.User is { } u && u.IsInRole(Roles.GridMember)
+        && !u.IsInRole(Roles.Staff) && !u.IsInRole(Roles.Secretary) && !u.IsInRole(Roles.SubdistrictAdmin);
+
+    private bool? _limited;
+
     /// <summary>Switches this scope (one DI scope) to system work: seeding, imports, jobs.</summary>
     public void UseSystem()
     {
         _all = true;
         _communities = [];
         _grids = [];
+        _limited = false;
     }
 
     /// <summary>For work done on behalf of a principal outside the request pipeline (e.g. sign-in).</summary>
@@ -38,6 +48,8 @@ public sealed class TenantScope(IHttpContextAccessor http)
         _all = false;
         _communities = Read(principal, LinliClaims.Community);
         _grids = Read(principal, LinliClaims.Grid);
+        _limited = principal.IsInRole(Roles.GridMember) && !principal.IsInRole(Roles.Staff) && !principal.IsInRole(Roles.Secretary)
+            && !principal.IsInRole(Roles.SubdistrictAdmin);
     }
 
     private IReadOnlyList<Guid> FromClaims(string type)

@@ -11,6 +11,12 @@ namespace Linli.Web.Features.Console.Residents;
 public sealed class IndexModel(ConsoleContext console, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public string? Name { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Phone { get; set; }
+    [BindProperty(SupportsGet = true)] public string? IdNumber { get; set; }
+    [BindProperty(SupportsGet = true)] public TagKind? Tag { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+    public int Total { get; private set; }
+    public bool Filtered => !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Phone) || !string.IsNullOrWhiteSpace(IdNumber) || Tag is not null;
     [BindProperty] public ResidentInput Input { get; set; } = new();
     public List<ResidentRow> Rows { get; private set; } = [];
     public bool CanManage { get; private set; }
@@ -28,9 +34,22 @@ public sealed class IndexModel(ConsoleContext console, ResidentsService resident
         return Page();
     }
 
+    public string PageUrl(int page)
+    {
+        var q = Request.Query.Where(kv => kv.Key != "p").ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString());
+        q["p"] = page.ToString();
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/console/residents", q);
+    }
+
     private async Task LoadAsync()
     {
         CanManage = (await authz.AuthorizeAsync(User, Policies.ManageRegistry)).Succeeded;
-        if (await console.CurrentAsync() is { } c) Rows = await residents.ListAsync(c.Id, Name);
+        if (await console.CurrentAsync() is not { } c) return;
+        ResidentPage? page = null;
+        if (await TryAsync(async () => page = await residents.SearchAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, IdNumber = IdNumber, Tag = Tag, Page = PageNumber, Size = 50 })))
+        {
+            Rows = page!.Rows.ToList();
+            Total = page.Total;
+        }
     }
 }
