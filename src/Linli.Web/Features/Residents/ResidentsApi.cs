@@ -40,6 +40,7 @@ public static class ResidentsApi
         builder.Services.AddSingleton(sp => FieldCryptoKeys.Load(builder.Configuration, builder.Configuration["Crypto:KeyFile"] ?? keyFile));
         builder.Services.AddSingleton<IFieldCrypto, AesGcmFieldCrypto>();
         builder.Services.AddScoped<ResidentsService>();
+        builder.Services.AddScoped<RegistryFiguresQuery>();
         return builder;
     }
 
@@ -54,6 +55,7 @@ public static class ResidentsApi
         api.MapPost("/{id:guid}/move-out", MoveOutAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapPut("/{id:guid}/tags", TagsAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
+        app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
     }
 
@@ -106,6 +108,9 @@ public static class ResidentsApi
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new RevealResponse(number));
     }
+
+    public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, ConsoleContext console) =>
+        TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
 
     public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.HouseholdAsync(id));
 }
