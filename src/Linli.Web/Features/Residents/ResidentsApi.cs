@@ -48,6 +48,7 @@ public static class ResidentsApi
     {
         var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Registry);
         api.MapGet("/", ListAsync);
+        api.MapGet("/reveals", RevealsAsync).RequireAuthorization(Policies.ReadReveals);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapGet("/{id:guid}", DetailAsync);
         api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.ManageRegistry);
@@ -111,6 +112,9 @@ public static class ResidentsApi
 
     public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, ConsoleContext console) =>
         TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
+
+    public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
+        TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));
 
     public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.HouseholdAsync(id));
 }

@@ -65,6 +65,8 @@ public sealed record ResidentDetail(Guid Id, string Name, Gender? Gender, DateOn
     string? EmergencyContactName, string? EmergencyContactPhoneMasked, string? Skills, string? Notes, IReadOnlyList<TagKind> Tags, IReadOnlyList<string> CustomTags,
     IReadOnlyList<string> ComputedTags, IReadOnlyList<ResidenceRow> History);
 
+public sealed record RevealRow(DateTime At, string? UserName, Guid? ResidentId, string ResidentName, string? Reason);
+
 public sealed record HouseholdMember(Guid ResidentId, string Name, Gender? Gender, int? Age, Occupancy Occupancy, RelationToHead Relation, DateOnly Since);
 
 public sealed record Household(Guid HomeId, string Address, IReadOnlyList<HouseholdMember> Members);
@@ -265,6 +267,20 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         var plain = crypto.Decrypt(resident.IdNumberCipher);
         await audit.WriteAsync(RevealEvent, "Resident", resident.Id.ToString(), trimmed, communityId: resident.CommunityId);
         return plain;
+    }
+
+    /// <summary>The reveal log of one community, newest first: who saw whose full ID number, when and why.</summary>
+    public async Task<List<RevealRow>> RevealsAsync(Guid communityId, int take = 200, CancellationToken ct = default)
+    {
+        var entries = await db.AuditEntries.AsNoTracking().Where(a => a.Event == RevealEvent && a.CommunityId == communityId)
+            .OrderByDescending(a => a.Id).Take(take).ToListAsync(ct);
+        var ids = entries.Select(e => Guid.TryParse(e.ObjectId, out var g) ? g : Guid.Empty).Distinct().ToList();
+        var names = await db.Residents.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
+        return entries.Select(e =>
+        {
+            var id = Guid.TryParse(e.ObjectId, out var g) ? g : (Guid?)null;
+            return new RevealRow(e.At, e.UserName, id, id is { } x && names.TryGetValue(x, out var n) ? n : "?", e.Detail);
+        }).ToList();
     }
 
     /// <summary>Finds a resident by the exact ID number, through the keyed hash (no decryption).</summary>

@@ -104,7 +104,8 @@ public static class AuthSetup
             // The registry: grid members read it too, limited to their grids (TenantScope.LimitedToGrids).
             .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
+            .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
+            .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;
     }
 

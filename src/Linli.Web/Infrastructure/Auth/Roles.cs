@@ -46,6 +46,7 @@ public static class Policies
     public const string Registry = nameof(Registry);
     public const string ManageRegistry = nameof(ManageRegistry);
     public const string RevealIdNumbers = nameof(RevealIdNumbers);
+    public const string ReadReveals = nameof(ReadReveals);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -105,6 +105,14 @@ public sealed class ResidentsApiTests(LinliFactory app)
         row.GetProperty("detail").GetString().ShouldBe("办理高龄补贴");
         row.GetProperty("userName").GetString().ShouldBe("138****0001");
 
+        // The secretary reads the community's reveal log; staff do not.
+        var reveals = await (await api.GetAsync("/api/residents/reveals")).JsonAsync(HttpStatusCode.OK);
+        var entry = reveals.EnumerateArray().First(r => r.GetProperty("residentId").GetGuid() == rid);
+        entry.GetProperty("residentName").GetString().ShouldBe("李秀珍");
+        entry.GetProperty("reason").GetString().ShouldBe("办理高龄补贴");
+        (await (await app.ApiAsAsync(Clients.Staff)).GetAsync("/api/residents/reveals")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await (await app.PagesAsAsync(Clients.Secretary)).GetStringAsync("/console/residents/reveals")).ShouldContain("办理高龄补贴");
+
         // Roles without the need see the masked number only.
         var grid = await app.ApiAsAsync(Clients.GridMember);
         (await grid.PostAsJsonAsync($"/api/residents/{rid}/reveal", new { reason = "好奇" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -1,0 +1,20 @@
+using Linli.Web.Features.Residents;
+using Linli.Web.Features.Shared;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Errors;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Linli.Web.Features.Console.Residents;
+
+/// <summary>The secretary reads who saw whose full ID number, when and why.</summary>
+[Authorize(Policy = Policies.ReadReveals)]
+public sealed class RevealsModel(ConsoleContext console, ResidentsService residents) : LinliPageModel
+{
+    public List<RevealRow> Rows { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var c = await console.CurrentAsync() ?? throw new NotFoundException();
+        Rows = await residents.RevealsAsync(c.Id);
+    }
+}
