@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Linli's one test command: installs what the tests need when it is missing (PostgreSQL, chromium, a CJK font),
+# Linli's one test command: installs what the tests need when it is missing (PostgreSQL, chromium, a CJK font,
+# LibreOffice to read exported spreadsheets),
 # starts a private PostgreSQL, runs the integration tests on SQLite and on PostgreSQL and the browser tests,
 # and ends with one line "N passed, N failed, N skipped" summed over every run. Exits non-zero when anything
 # failed or when no test ran.
@@ -17,6 +18,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgre
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|noto serif cjk' || need+=(fonts-wqy-microhei)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)   # the independent reader of exported xlsx
 if [ ${#need[@]} -gt 0 ]; then
   log "Installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -45,7 +45,14 @@ public sealed partial class TextsTests
             ["scope."] = Enum.GetNames<Linli.Web.Infrastructure.Auth.ScopeKind>(),
             ["audit_event."] = Linli.Web.Infrastructure.Auditing.AuditEvents.All,
             ["division_level."] = Enum.GetNames<Linli.Web.Features.Places.Divisions.DivisionLevel>(),
+            ["tag."] = Enum.GetNames<Linli.Web.Features.Residents.TagKind>(),
+            ["gender."] = Enum.GetNames<Linli.Web.Features.Residents.Gender>(),
+            ["occupancy."] = Enum.GetNames<Linli.Web.Features.Residents.Occupancy>(),
+            ["relation."] = Enum.GetNames<Linli.Web.Features.Residents.RelationToHead>(),
         };
+        foreach (var problem in Enum.GetNames<Linli.Web.Features.Residents.IdNumber.Problem>().Where(p => p != "None"))
+            foreach (var culture in Texts.Cultures)
+                Texts.For(culture).ContainsKey("residents.id_" + problem.ToLowerInvariant()).ShouldBeTrue(problem);
         foreach (var (prefix, names) in prefixes)
             foreach (var name in names)
                 foreach (var culture in Texts.Cultures)
@@ -53,6 +60,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|field|grids|list|nav|places|portal|prefs|profile|users|validation)\\.[a-z0-9_]+)\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|list|nav|places|portal|prefs|profile|residents|users|validation)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

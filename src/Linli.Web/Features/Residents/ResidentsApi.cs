@@ -41,6 +41,7 @@ public static class ResidentsApi
         builder.Services.AddSingleton<IFieldCrypto, AesGcmFieldCrypto>();
         builder.Services.AddScoped<ResidentsService>();
         builder.Services.AddScoped<RegistryFiguresQuery>();
+        builder.Services.AddScoped<ResidentsExport>();
         return builder;
     }
 
@@ -49,6 +50,7 @@ public static class ResidentsApi
         var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Registry);
         api.MapGet("/", ListAsync);
         api.MapGet("/reveals", RevealsAsync).RequireAuthorization(Policies.ReadReveals);
+        api.MapGet("/export", ExportAsync);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapGet("/{id:guid}", DetailAsync);
         api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.ManageRegistry);
@@ -61,11 +63,7 @@ public static class ResidentsApi
     }
 
     public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, ConsoleContext console) =>
-        TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), new ResidentFilter
-        {
-            Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, Entrance = q.Entrance,
-            HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
-        }));
+        TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
 
     public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
         int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size);
@@ -112,6 +110,26 @@ public static class ResidentsApi
 
     public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, ConsoleContext console) =>
         TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
+
+    /// <summary>The filtered list as an xlsx file (masked), the same filters as the list.</summary>
+    public static async Task ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, ConsoleContext console, HttpContext ctx)
+    {
+        var communityId = await console.ResolveAsync(q.CommunityId);
+        var filter = ToFilter(q);
+        using var buffer = new MemoryStream();
+        await export.WriteAsync(communityId, filter, buffer, ctx.RequestAborted);
+        ctx.Response.ContentType = ResidentsExport.ContentType;
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers.ContentDisposition = $"attachment; filename=\"residents-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx\"";
+        buffer.Position = 0;
+        await buffer.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+    }
+
+    public static ResidentFilter ToFilter(ResidentQuery q) => new()
+    {
+        Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, Entrance = q.Entrance,
+        HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
+    };
 
     public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
         TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));

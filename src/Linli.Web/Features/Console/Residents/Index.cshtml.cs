@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Linli.Web.Features.Console.Residents;
 
 [Authorize(Policy = Policies.Registry)]
-public sealed class IndexModel(ConsoleContext console, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
+public sealed class IndexModel(ConsoleContext console, ResidentsService residents, ResidentsExport export, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public string? Name { get; set; }
     [BindProperty(SupportsGet = true)] public string? Phone { get; set; }
@@ -32,6 +32,20 @@ public sealed class IndexModel(ConsoleContext console, ResidentsService resident
             return RedirectWithFlash($"/console/residents/{created!.Id}", T.Get("residents.created", created.Name));
         await LoadAsync();
         return Page();
+    }
+
+    /// <summary>The export takes exactly the filters of the list (cookie-authenticated like the page).</summary>
+    public string ExportUrl => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/console/residents?handler=Export",
+        Request.Query.Where(kv => kv.Key != "p").ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString()));
+
+    public async Task<IActionResult> OnGetExportAsync()
+    {
+        var c = await console.CurrentAsync() ?? throw new NotFoundException();
+        var buffer = new MemoryStream();
+        await export.WriteAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, IdNumber = IdNumber, Tag = Tag }, buffer);
+        buffer.Position = 0;
+        Response.Headers.CacheControl = "no-store";
+        return File(buffer, ResidentsExport.ContentType, $"residents-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
     }
 
     public string PageUrl(int page)
