@@ -80,4 +80,26 @@ public sealed class ResidentPortalTests(LinliAppFixture app, ITestOutputHelper o
             box.Height.ShouldBeGreaterThanOrEqualTo(60, "touch targets are at least 60 px in elder mode");
         }
     }
+
+    [Fact]
+    public async Task Resident_opens_the_own_household_on_a_phone_and_corrects_the_emergency_contact()
+    {
+        await using var s = await BrowserSession.StartAsync(app, output, "household", Phone());
+        var page = s.Page;
+        await s.SignInAsync(Resident, staff: false, landing: "/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "我的家" }).ClickAsync();
+        await page.WaitForURLAsync("**/me/household");
+        await s.CheckPageAsync("household");
+        await Expect(page.Locator("main")).ToContainTextAsync("张德明");
+        await page.FillAsync("#EmergencyContactName", "张小燕");
+        await page.FillAsync("#EmergencyContactPhone", "1390000");
+        await page.ClickAsync("main form[action*=Contact] button[type=submit]");
+        await s.CheckPageAsync("bad-phone");
+        await Expect(page.Locator("#EmergencyContactPhone-error")).ToBeVisibleAsync();
+        await page.FillAsync("#EmergencyContactPhone", "13900000002");
+        await page.ClickAsync("main form[action*=Contact] button[type=submit]");
+        await page.WaitForSelectorAsync(".flash");
+        await s.CheckPageAsync("saved");
+        await s.FinishAsync();
+    }
 }

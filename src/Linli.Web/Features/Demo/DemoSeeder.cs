@@ -160,6 +160,25 @@ public static class DemoSeeder
                 Ensure(await users.UpdateAsync(user));
             }
         }
+        // The demo resident 王秀兰 and her husband live in 融创裕华壹号 1号楼 1-101; her account sees the household.
+        var crypto = sp.GetRequiredService<Infrastructure.Privacy.IFieldCrypto>();
+        var home = await db.Homes.Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h, b })
+            .Join(db.Estates, x => x.b.EstateId, e => e.Id, (x, e) => new { x.h, x.b, e })
+            .Where(x => x.e.Name == "融创裕华壹号" && x.b.Number == "1" && x.h.EntranceNumber == 1 && x.h.Number == "101").Select(x => x.h).FirstAsync(ct);
+        var wang = new Residents.Resident(home.CommunityId, "王秀兰", now);
+        var first17 = "13010819460312" + "128";
+        Residents.IdNumber.TryParse(first17 + Residents.IdNumber.CheckChar(first17), out var wangId);
+        wang.SetIdNumber(wangId, crypto.Encrypt(wangId.Value), crypto.LookupHash(wangId.Value));
+        wang.CorrectContact("13900000001", "张小燕", "13900000002", now);
+        wang.MoveTo(home, Residents.Occupancy.Owner, Residents.RelationToHead.Head, new DateOnly(2019, 6, 1));
+        wang.SetTags([Residents.TagKind.EmptyNest, Residents.TagKind.LowIncome, Residents.TagKind.PartyMember], []);
+        wang.LinkAccount((await users.FindByNameAsync("13900000001"))!.Id);
+        var zhang = new Residents.Resident(home.CommunityId, "张德明", now);
+        zhang.Update("张德明", Residents.Gender.Male, new DateOnly(1943, 10, 2), null, null, null, "家电维修", null, now);
+        zhang.MoveTo(home, Residents.Occupancy.FamilyMember, Residents.RelationToHead.Spouse, new DateOnly(2019, 6, 1));
+        zhang.SetTags([Residents.TagKind.Veteran], []);
+        db.Residents.AddRange(wang, zhang);
+
         foreach (var member in await db.GridMembers.ToListAsync(ct))
         {
             if (await users.FindByNameAsync(member.Phone) is { } account) member.LinkUser(account.Id);

@@ -50,6 +50,8 @@ public sealed class Resident : ICommunityOwned
     /// <summary>能人: skills neighbours can call on (tailoring, haircut, appliance repair …), comma-separated.</summary>
     public string? Skills { get; private set; }
     public string? Notes { get; private set; }
+    /// <summary>The resident's own account, when they use the portal: it sees this resident's household.</summary>
+    public Guid? AccountId { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
     public List<Residence> Residences { get; private set; } = [];
@@ -89,6 +91,25 @@ public sealed class Resident : ICommunityOwned
         IdNumberMasked = id.Masked;
         BirthDate = id.BirthDate;
         Gender = id.Gender;
+    }
+
+    public void LinkAccount(Guid? accountId) => AccountId = accountId;
+
+    /// <summary>What the resident corrects on the own page: phone and emergency contact.</summary>
+    public void CorrectContact(string? phone, string? emergencyName, string? emergencyPhone, DateTime now)
+    {
+        Phone = Clean(phone);
+        EmergencyContactName = Clean(emergencyName);
+        EmergencyContactPhone = Clean(emergencyPhone);
+        UpdatedAt = now;
+    }
+
+    /// <summary>PIPL: separate consent for a sensitive tag; a withdrawn consent hides it from all but the secretary.</summary>
+    public void SetConsent(TagKind kind, bool consent)
+    {
+        var tag = Tags.FirstOrDefault(t => t.Kind == kind) ?? throw new NotFoundException();
+        if (!tag.IsSensitive) throw new DomainException("residents.consent_not_sensitive");
+        tag.SetConsent(consent);
     }
 
     public int? AgeOn(DateOnly today)
@@ -180,6 +201,7 @@ public sealed class ResidentConfiguration : IEntityTypeConfiguration<Resident>
         b.Property(x => x.Notes).HasMaxLength(1000);
         b.HasIndex(x => new { x.CommunityId, x.IdNumberHash }).IsUnique();
         b.HasIndex(x => new { x.CommunityId, x.Name });
+        b.HasIndex(x => x.AccountId);
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Residences).WithOne().HasForeignKey(r => r.ResidentId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.Tags).WithOne().HasForeignKey(t => t.ResidentId).OnDelete(DeleteBehavior.Cascade);

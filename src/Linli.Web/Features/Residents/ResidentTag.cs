@@ -33,6 +33,8 @@ public sealed class ResidentTag : ICommunityOwned
     public Guid ResidentId { get; private set; }
     public TagKind Kind { get; private set; }
     public string? CustomName { get; private set; }
+    /// <summary>The resident withdrew consent for this sensitive tag: only the secretary still sees it.</summary>
+    public bool ConsentWithdrawn { get; private set; }
 
     private ResidentTag() { }
 
@@ -45,6 +47,8 @@ public sealed class ResidentTag : ICommunityOwned
     }
 
     public bool IsSensitive => Sensitive.Contains(Kind);
+
+    internal void SetConsent(bool consent) => ConsentWithdrawn = !consent;
 }
 
 public sealed class ResidentTagConfiguration : IEntityTypeConfiguration<ResidentTag>

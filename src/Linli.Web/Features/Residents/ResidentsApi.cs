@@ -31,6 +31,8 @@ public sealed record RevealResponse(string IdNumber);
 
 public sealed record MoveOutRequest(DateOnly? On);
 
+public sealed record LinkAccountRequest(string? Phone);
+
 /// <summary>The JSON API of the residents registry.</summary>
 public static class ResidentsApi
 {
@@ -58,6 +60,7 @@ public static class ResidentsApi
         api.MapPost("/{id:guid}/move-out", MoveOutAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapPut("/{id:guid}/tags", TagsAsync).RequireAuthorization(Policies.ManageRegistry);
         api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
+        api.MapPost("/{id:guid}/account", LinkAccountAsync).RequireAuthorization(Policies.ManageRegistry);
         app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
     }
@@ -130,6 +133,12 @@ public static class ResidentsApi
         Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, Entrance = q.Entrance,
         HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
     };
+
+    public static async Task<NoContent> LinkAccountAsync(Guid id, LinkAccountRequest request, ResidentsService s)
+    {
+        await s.LinkAccountAsync(id, request.Phone);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
         TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));

@@ -76,8 +76,11 @@ public sealed record Household(Guid HomeId, string Address, IReadOnlyList<Househ
 /// Pages and API call this class. Full ID numbers leave it only through <see cref="RevealIdNumberAsync"/>, which
 /// requires a reason and writes the audit log.
 /// </summary>
-public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, AuditLog audit, TenantScope scope, Texts t, TimeProvider clock)
+public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, AuditLog audit, TenantScope scope, IHttpContextAccessor http, Texts t, TimeProvider clock)
 {
+    /// <summary>Sensitive tags whose consent was withdrawn stay visible to the secretary only (PIPL).</summary>
+    private bool SeesWithdrawnTags => scope.SeesAll || http.HttpContext?.User.IsInRole(Infrastructure.Auth.Roles.Secretary) == true;
+
     public const string RevealEvent = AuditEvents.IdNumberRevealed;
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
@@ -112,7 +115,11 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             var hash = crypto.LookupHash(id.Value);
             q = q.Where(r => r.IdNumberHash == hash);
         }
-        if (f.Tag is { } tag) q = q.Where(r => r.Tags.Any(x => x.Kind == tag));
+        if (f.Tag is { } tag)
+        {
+            var all = SeesWithdrawnTags;
+            q = q.Where(r => r.Tags.Any(x => x.Kind == tag && (all || !x.ConsentWithdrawn)));
+        }
         if (f.EstateId is not null || f.BuildingId is not null || f.Entrance is not null || !string.IsNullOrWhiteSpace(f.HomeNumber) || f.GridId is not null)
         {
             var homes = db.Homes.AsQueryable();
@@ -127,9 +134,10 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             }
             q = q.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null && homes.Any(h => h.Id == x.HomeId)));
         }
+        var seesWithdrawn = SeesWithdrawnTags;
         var total = await q.CountAsync(ct);
         var rows = await q.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip((page - 1) * size).Take(size)
-            .Select(r => new { r.Id, r.Name, r.Gender, r.BirthDate, r.IdNumberMasked, r.Phone, Tags = r.Tags.Select(x => new { x.Kind, x.CustomName }).ToList() })
+            .Select(r => new { r.Id, r.Name, r.Gender, r.BirthDate, r.IdNumberMasked, r.Phone, Tags = r.Tags.Where(x => seesWithdrawn || !x.ConsentWithdrawn).Select(x => new { x.Kind, x.CustomName }).ToList() })
             .ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var addresses = await AddressesAsync(db.Residences.Where(x => ids.Contains(x.ResidentId) && x.To == null), ct);
@@ -150,7 +158,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         var today = Today;
         return new ResidentDetail(r.Id, r.Name, r.Gender, r.BirthDate, r.AgeOn(today), r.IdNumberMasked, r.Phone is null ? null : Mask.Phone(r.Phone),
             r.EmergencyContactName, r.EmergencyContactPhone is null ? null : Mask.Phone(r.EmergencyContactPhone), r.Skills, r.Notes,
-            r.Tags.Where(x => x.Kind != TagKind.Custom).Select(x => x.Kind).Order().ToList(),
+            r.Tags.Where(x => x.Kind != TagKind.Custom && (SeesWithdrawnTags || !x.ConsentWithdrawn)).Select(x => x.Kind).Order().ToList(),
             r.Tags.Where(x => x.Kind == TagKind.Custom).Select(x => x.CustomName!).Order().ToList(),
             ComputedTags(r.BirthDate, today).ToList(),
             r.Residences.OrderByDescending(x => x.From).Select(x => new ResidenceRow(x.Id, x.HomeId, history.GetValueOrDefault(x.Id)?.Address ?? "?", x.Occupancy, x.Relation, x.From, x.To)).ToList());
@@ -232,7 +240,9 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     {
         var resident = await GetAsync(id, ct);
         if (input.Kinds.Any(k => !Enum.IsDefined(k))) throw DomainException.Invalid(nameof(input.Kinds), "validation.choose", "field.tags");
-        resident.SetTags(input.Kinds, input.CustomTags);
+        // Tags the caller cannot see (consent withdrawn) are kept as they are.
+        var kinds = SeesWithdrawnTags ? input.Kinds : input.Kinds.Concat(resident.Tags.Where(x => x.ConsentWithdrawn).Select(x => x.Kind)).ToList();
+        resident.SetTags(kinds, input.CustomTags);
         await db.SaveChangesAsync(ct);
     }
 
@@ -267,6 +277,40 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         var plain = crypto.Decrypt(resident.IdNumberCipher);
         await audit.WriteAsync(RevealEvent, "Resident", resident.Id.ToString(), trimmed, communityId: resident.CommunityId);
         return plain;
+    }
+
+    /// <summary>Links the resident to the portal account with that mobile number (a Resident account of the community).</summary>
+    public async Task LinkAccountAsync(Guid id, string? phone, CancellationToken ct = default)
+    {
+        var resident = await GetAsync(id, ct);
+        if (string.IsNullOrWhiteSpace(phone)) { resident.LinkAccount(null); await db.SaveChangesAsync(ct); return; }
+        new InputValidator(t).Mobile("Phone", phone).ThrowIfInvalid();
+        var p = phone.Trim();
+        var accountId = await db.Users.Where(u => u.UserName == p).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.Invalid("Phone", "residents.no_account");
+        if (await db.Residents.AnyAsync(r => r.AccountId == accountId && r.Id != id, ct)) throw DomainException.Invalid("Phone", "residents.account_taken");
+        resident.LinkAccount(accountId);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The resident behind the signed-in portal account, if an office linked one.</summary>
+    public async Task<Resident?> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
+        await db.Residents.Include(r => r.Residences).Include(r => r.Tags).FirstOrDefaultAsync(r => r.AccountId == accountId, ct);
+
+    public async Task CorrectOwnContactAsync(Guid accountId, string? phone, string? emergencyName, string? emergencyPhone, CancellationToken ct = default)
+    {
+        var resident = await ForAccountAsync(accountId, ct) ?? throw new NotFoundException();
+        new InputValidator(t).Mobile("Phone", phone, required: false).Text("EmergencyContactName", emergencyName, "field.emergency_name", 50, required: false)
+            .Mobile("EmergencyContactPhone", emergencyPhone, required: false).ThrowIfInvalid();
+        resident.CorrectContact(phone, emergencyName, emergencyPhone, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task SetOwnConsentAsync(Guid accountId, TagKind kind, bool consent, CancellationToken ct = default)
+    {
+        var resident = await ForAccountAsync(accountId, ct) ?? throw new NotFoundException();
+        resident.SetConsent(kind, consent);
+        await audit.WriteAsync(consent ? AuditEvents.ConsentGiven : AuditEvents.ConsentWithdrawn, "Resident", resident.Id.ToString(), kind.ToString(), communityId: resident.CommunityId);
     }
 
     /// <summary>The reveal log of one community, newest first: who saw whose full ID number, when and why.</summary>

@@ -35,6 +35,11 @@ public sealed class DetailModel(ResidentsService residents, AppDbContext db, IAu
     public async Task<IActionResult> OnPostMoveAsync() =>
         await RunAsync(() => residents.MoveAsync(Id, Move), nameof(Move), "residents.moved");
 
+    public bool HasAccount { get; private set; }
+
+    public async Task<IActionResult> OnPostLinkAsync(string? phone) =>
+        await RunAsync(() => residents.LinkAccountAsync(Id, phone), null, "residents.saved");
+
     public async Task<IActionResult> OnPostTagsAsync(List<TagKind> kinds, string? customTags) =>
         await RunAsync(() => residents.SetTagsAsync(Id, new TagsInput
         {
@@ -80,6 +85,7 @@ public sealed class DetailModel(ResidentsService residents, AppDbContext db, IAu
         Resident = await residents.DetailAsync(Id);
         CanManage = (await authz.AuthorizeAsync(User, Policies.ManageRegistry)).Succeeded;
         CanReveal = (await authz.AuthorizeAsync(User, Policies.RevealIdNumbers)).Succeeded;
+        HasAccount = (await residents.GetAsync(Id)).AccountId is not null;
         if (fillInput)
         {
             var entity = await residents.GetAsync(Id);

@@ -400,6 +400,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateOnly?>("BirthDate")
                         .HasColumnType("date");
 
@@ -459,6 +462,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId");
+
                     b.HasIndex("CommunityId", "IdNumberHash")
                         .IsUnique();
 
@@ -474,6 +479,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<Guid>("CommunityId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("ConsentWithdrawn")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("CustomName")
                         .HasMaxLength(20)

@@ -395,6 +395,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("BirthDate")
                         .HasColumnType("TEXT");
 
@@ -454,6 +457,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId");
+
                     b.HasIndex("CommunityId", "IdNumberHash")
                         .IsUnique();
 
@@ -469,6 +474,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<Guid>("CommunityId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ConsentWithdrawn")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("CustomName")
                         .HasMaxLength(20)
