@@ -1,6 +1,7 @@
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Time;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,6 @@ public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, int Page, int Size,
 /// <summary>Reading the audit log: only the audit administrator.</summary>
 public sealed class AuditQuery(AppDbContext db)
 {
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     public async Task<AuditPage> SearchAsync(AuditFilter f, CancellationToken ct = default)
     {
@@ -33,8 +33,8 @@ public sealed class AuditQuery(AppDbContext db)
         var q = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(f.Event)) q = q.Where(a => a.Event == f.Event);
         if (!string.IsNullOrWhiteSpace(f.User)) q = q.Where(a => a.UserName != null && a.UserName.EndsWith(f.User.Trim()));
-        if (f.From is { } from) { var t = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaOffset; q = q.Where(a => a.At >= t); }
-        if (f.To is { } to) { var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaOffset; q = q.Where(a => a.At < t); }
+        if (f.From is { } from) { var t = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaTime.Offset; q = q.Where(a => a.At >= t); }
+        if (f.To is { } to) { var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaTime.Offset; q = q.Where(a => a.At < t); }
         if (f.Failed == true) q = q.Where(a => !a.Succeeded);
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(a => a.Id).Skip((page - 1) * size).Take(size)

@@ -1,4 +1,5 @@
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.Residents;
@@ -18,7 +19,7 @@ public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock)
 
     public async Task<RegistryFigures> ForAsync(Guid communityId, CancellationToken ct = default)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+        var today = clock.Today();
         var residents = await db.Residents.CountAsync(r => r.CommunityId == communityId, ct);
         var households = await db.Residences.Where(r => r.CommunityId == communityId && r.To == null).Select(r => r.HomeId).Distinct().CountAsync(ct);
         // Grouped by birth date in the database; ages are counted from the dates here (one row per distinct date).
@@ -28,7 +29,7 @@ public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock)
         int aged80 = 0, minors = 0;
         foreach (var b in births)
         {
-            var age = Age(b.BirthDate!.Value, today);
+            var age = ChinaTime.AgeOn(b.BirthDate!.Value, today);
             var band = Math.Clamp(age / 10, 0, Bands.Length - 1);
             bands[band][b.Gender switch { Gender.Male => 0, Gender.Female => 1, _ => 2 }] += b.Count;
             if (age >= 80) aged80 += b.Count;
@@ -38,11 +39,5 @@ public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock)
             .GroupBy(t => t.Kind).Select(g => new { g.Key, Count = g.Select(x => x.ResidentId).Distinct().Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         return new RegistryFigures(communityId, residents, households, aged80, minors, tags.GetValueOrDefault(TagKind.PartyMember),
             Bands.Select((label, i) => new AgeBand(label, bands[i][0], bands[i][1], bands[i][2])).ToList(), tags);
-    }
-
-    private static int Age(DateOnly birth, DateOnly today)
-    {
-        var age = today.Year - birth.Year;
-        return birth > today.AddYears(-age) ? age - 1 : age;
     }
 }

@@ -1,6 +1,7 @@
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -112,12 +113,7 @@ public sealed class Resident : ICommunityOwned
         tag.SetConsent(consent);
     }
 
-    public int? AgeOn(DateOnly today)
-    {
-        if (BirthDate is not { } b) return null;
-        var age = today.Year - b.Year;
-        return b > today.AddYears(-age) ? age - 1 : age;
-    }
+    public int? AgeOn(DateOnly today) => BirthDate is { } b ? ChinaTime.AgeOn(b, today) : null;
 
     /// <summary>Where the resident lives now (the open residence), if anywhere.</summary>
     public Residence? Current => Residences.Where(r => r.To is null).OrderByDescending(r => r.From).FirstOrDefault();

@@ -115,17 +115,11 @@ public static class ResidentsApi
         TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
 
     /// <summary>The filtered list as an xlsx file (masked), the same filters as the list.</summary>
-    public static async Task ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, ConsoleContext console, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, ConsoleContext console, HttpContext ctx)
     {
-        var communityId = await console.ResolveAsync(q.CommunityId);
-        var filter = ToFilter(q);
-        using var buffer = new MemoryStream();
-        await export.WriteAsync(communityId, filter, buffer, ctx.RequestAborted);
-        ctx.Response.ContentType = ResidentsExport.ContentType;
+        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";
-        ctx.Response.Headers.ContentDisposition = $"attachment; filename=\"residents-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx\"";
-        buffer.Position = 0;
-        await buffer.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+        return TypedResults.File(content, ResidentsExport.ContentType, fileName);
     }
 
     public static ResidentFilter ToFilter(ResidentQuery q) => new()

@@ -1,4 +1,5 @@
 using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Time;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 
 namespace Linli.Web.Features.Residents;
@@ -7,9 +8,18 @@ namespace Linli.Web.Features.Residents;
 /// Exports exactly the filtered list to xlsx, with the column headers offices use. ID numbers and phones stay
 /// masked: the export is for lists and visits; a full number is revealed one at a time, with a reason.
 /// </summary>
-public sealed class ResidentsExport(ResidentsService residents, Texts t)
+public sealed class ResidentsExport(ResidentsService residents, Texts t, TimeProvider clock)
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>The workbook in memory and its file name, for the page's button and the API alike.</summary>
+    public async Task<(MemoryStream Content, string FileName)> CreateAsync(Guid communityId, ResidentFilter filter, CancellationToken ct = default)
+    {
+        var buffer = new MemoryStream();
+        await WriteAsync(communityId, filter, buffer, ct);
+        buffer.Position = 0;
+        return (buffer, $"residents-{clock.GetUtcNow().UtcDateTime + ChinaTime.Offset:yyyyMMdd-HHmm}.xlsx");
+    }
 
     public async Task WriteAsync(Guid communityId, ResidentFilter filter, Stream output, CancellationToken ct = default)
     {

@@ -5,6 +5,7 @@ using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
 using Linli.Web.Infrastructure.Privacy;
 using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.Residents;
@@ -83,7 +84,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
 
     public const string RevealEvent = AuditEvents.IdNumberRevealed;
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+    private DateOnly Today => clock.Today();
 
     /// <summary>
     /// Residents the caller may see: the tenant filter keeps the community; a grid member without a community-wide
@@ -356,12 +357,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             .GroupBy(p => byResidence ? p.ResidenceId : p.ResidentId).ToDictionary(g => g.Key, g => g.First());
     }
 
-    private static int? Age(DateOnly? birth, DateOnly today)
-    {
-        if (birth is not { } b) return null;
-        var age = today.Year - b.Year;
-        return b > today.AddYears(-age) ? age - 1 : age;
-    }
+    private static int? Age(DateOnly? birth, DateOnly today) => birth is { } b ? ChinaTime.AgeOn(b, today) : null;
 
     private IEnumerable<string> ComputedTags(DateOnly? birth, DateOnly today)
     {

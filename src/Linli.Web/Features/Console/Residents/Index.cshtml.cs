@@ -41,11 +41,9 @@ public sealed class IndexModel(ConsoleContext console, ResidentsService resident
     public async Task<IActionResult> OnGetExportAsync()
     {
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
-        var buffer = new MemoryStream();
-        await export.WriteAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, IdNumber = IdNumber, Tag = Tag }, buffer);
-        buffer.Position = 0;
+        var (content, fileName) = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, IdNumber = IdNumber, Tag = Tag });
         Response.Headers.CacheControl = "no-store";
-        return File(buffer, ResidentsExport.ContentType, $"residents-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
+        return File(content, ResidentsExport.ContentType, fileName);
     }
 
     public string PageUrl(int page)
