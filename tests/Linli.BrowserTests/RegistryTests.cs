@@ -45,6 +45,20 @@ public sealed class RegistryTests(LinliAppFixture app, ITestOutputHelper output)
         await page.WaitForURLAsync("**/console/homes/*");
         await s.CheckPageAsync("household");
         await Expect(page.Locator("main table")).ToContainTextAsync("孙桂兰");
+
+        // The door-to-door survey of that building: record her home, see the progress move.
+        var building = await app.DemoBuildingIdAsync(DemoEstates.RongchuangYuhua, "1");
+        await s.GotoAsync($"/console/buildings/{building}/survey", "survey");
+        var before = await page.Locator("[data-testid=survey-progress]").InnerTextAsync();
+        await page.SelectOptionAsync("#Input_HomeId", new SelectOptionValue { Label = "1-1801" });
+        await page.FillAsync("#Input_People", "1");
+        await page.CheckAsync("#Input_LivingAlone");
+        await page.FillAsync("#Input_Needs", "需要助餐");
+        await page.ClickAsync("main form button[type=submit]");
+        await page.WaitForSelectorAsync(".flash");
+        await s.CheckPageAsync("survey-recorded");
+        await Expect(page.Locator("[data-testid=survey-progress]")).Not.ToHaveTextAsync(before);
+        await Expect(page.Locator("main table")).ToContainTextAsync("需要助餐");
         await s.FinishAsync();
     }
 }

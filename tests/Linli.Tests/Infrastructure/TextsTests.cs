@@ -46,6 +46,7 @@ public sealed partial class TextsTests
             ["audit_event."] = Linli.Web.Infrastructure.Auditing.AuditEvents.All,
             ["division_level."] = Enum.GetNames<Linli.Web.Features.Places.Divisions.DivisionLevel>(),
             ["tag."] = Enum.GetNames<Linli.Web.Features.Residents.TagKind>(),
+            ["survey_outcome."] = Enum.GetNames<Linli.Web.Features.Residents.SurveyOutcome>(),
             ["gender."] = Enum.GetNames<Linli.Web.Features.Residents.Gender>(),
             ["occupancy."] = Enum.GetNames<Linli.Web.Features.Residents.Occupancy>(),
             ["relation."] = Enum.GetNames<Linli.Web.Features.Residents.RelationToHead>(),
@@ -60,6 +61,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|list|nav|places|portal|prefs|profile|residents|users|validation)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|list|nav|places|portal|prefs|profile|residents|survey|users|validation)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

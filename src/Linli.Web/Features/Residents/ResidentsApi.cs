@@ -44,6 +44,7 @@ public static class ResidentsApi
         builder.Services.AddScoped<ResidentsService>();
         builder.Services.AddScoped<RegistryFiguresQuery>();
         builder.Services.AddScoped<ResidentsExport>();
+        builder.Services.AddScoped<SurveyService>();
         return builder;
     }
 
@@ -62,6 +63,8 @@ public static class ResidentsApi
         api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
         api.MapPost("/{id:guid}/account", LinkAccountAsync).RequireAuthorization(Policies.ManageRegistry);
         app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
+        app.MapGet("/api/buildings/{id:guid}/survey", (Guid id, SurveyService s) => SurveyProgressAsync(id, s)).WithTags("Residents").RequireAuthorization(Policies.Survey);
+        app.MapPost("/api/survey-visits", RecordVisitAsync).WithTags("Residents").RequireAuthorization(Policies.Survey);
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
     }
 
@@ -136,6 +139,14 @@ public static class ResidentsApi
 
     public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
         TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));
+
+    public static async Task<Ok<SurveyProgress>> SurveyProgressAsync(Guid id, SurveyService s) => TypedResults.Ok(await s.ProgressAsync(id));
+
+    public static async Task<Created<SurveyProgress>> RecordVisitAsync(SurveyInput input, SurveyService s)
+    {
+        var visit = await s.RecordAsync(input);
+        return TypedResults.Created($"/api/buildings/{visit.BuildingId}/survey", await s.ProgressAsync(visit.BuildingId));
+    }
 
     public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.HouseholdAsync(id));
 }

@@ -105,6 +105,9 @@ public static class AuthSetup
             .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
+            // Staff, grid members and volunteers go door to door; volunteers are not console staff (no TOTP).
+            .AddPolicy(Policies.Survey, p => p.RequireAssertion(ctx => ctx.User.IsInRole(Roles.Volunteer)
+                || (ctx.User.HasTwoFactor() && (ctx.User.IsInRole(Roles.Staff) || ctx.User.IsInRole(Roles.Secretary) || ctx.User.IsInRole(Roles.GridMember)))))
             .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;
     }

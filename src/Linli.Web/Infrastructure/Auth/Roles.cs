@@ -47,6 +47,7 @@ public static class Policies
     public const string ManageRegistry = nameof(ManageRegistry);
     public const string RevealIdNumbers = nameof(RevealIdNumbers);
     public const string ReadReveals = nameof(ReadReveals);
+    public const string Survey = nameof(Survey);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -32,6 +32,7 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Resident> Residents => Set<Resident>();
     public DbSet<Residence> Residences => Set<Residence>();
     public DbSet<ResidentTag> ResidentTags => Set<ResidentTag>();
+    public DbSet<SurveyVisit> SurveyVisits => Set<SurveyVisit>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -502,6 +502,51 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ResidentTags");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Residents.SurveyVisit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ElderlyLivingHere")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("HomeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("LivingAlone")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Needs")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("People")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("VisitedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HomeId");
+
+                    b.HasIndex("CommunityId", "BuildingId", "HomeId", "VisitedAt");
+
+                    b.ToTable("SurveyVisits");
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -922,6 +967,15 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .WithMany("Tags")
                         .HasForeignKey("ResidentId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Residents.SurveyVisit", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Home", null)
+                        .WithMany()
+                        .HasForeignKey("HomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

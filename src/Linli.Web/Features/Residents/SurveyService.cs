@@ -1,0 +1,61 @@
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.Residents;
+
+public sealed class SurveyInput
+{
+    public Guid HomeId { get; set; }
+    public SurveyOutcome Outcome { get; set; } = SurveyOutcome.Visited;
+    public int? People { get; set; }
+    public bool LivingAlone { get; set; }
+    public bool ElderlyLivingHere { get; set; }
+    public string? Needs { get; set; }
+}
+
+public sealed record SurveyHome(Guid HomeId, string Label, int Entrance, int Floor, SurveyOutcome? Outcome, bool LivingAlone, bool Elderly, string? Needs, DateTime? At);
+
+public sealed record SurveyProgress(Guid BuildingId, int Done, int Total, int LivingAlone, int Elderly, int WithNeeds, IReadOnlyList<SurveyHome> Homes);
+
+/// <summary>
+/// The building survey: one record per home visit; progress per building (homes done / total). A home found with
+/// someone living alone tags its registered residents 独居, so the survey updates the registry.
+/// </summary>
+public sealed class SurveyService(AppDbContext db, Texts t, TimeProvider clock, IHttpContextAccessor http)
+{
+    public async Task<SurveyProgress> ProgressAsync(Guid buildingId, CancellationToken ct = default)
+    {
+        var building = await db.Buildings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == buildingId, ct) ?? throw new NotFoundException();
+        var homes = await db.Homes.AsNoTracking().Where(h => h.BuildingId == building.Id && !h.IsRetired)
+            .OrderBy(h => h.EntranceNumber).ThenByDescending(h => h.Floor).ThenBy(h => h.Number).ToListAsync(ct);
+        var visits = (await db.SurveyVisits.AsNoTracking().Where(v => v.BuildingId == building.Id).ToListAsync(ct))
+            .GroupBy(v => v.HomeId).ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.VisitedAt).First());
+        var rows = homes.Select(h => visits.TryGetValue(h.Id, out var v)
+            ? new SurveyHome(h.Id, h.Label, h.EntranceNumber, h.Floor, v.Outcome, v.LivingAlone, v.ElderlyLivingHere, v.Needs, v.VisitedAt)
+            : new SurveyHome(h.Id, h.Label, h.EntranceNumber, h.Floor, null, false, false, null, null)).ToList();
+        // A home counts as done when someone answered or it is known to be vacant; "nobody home" means come back.
+        var done = rows.Count(r => r.Outcome is SurveyOutcome.Visited or SurveyOutcome.Declined or SurveyOutcome.Vacant);
+        return new SurveyProgress(building.Id, done, rows.Count, rows.Count(r => r.LivingAlone), rows.Count(r => r.Elderly), rows.Count(r => r.Needs is not null), rows);
+    }
+
+    public async Task<SurveyVisit> RecordAsync(SurveyInput input, CancellationToken ct = default)
+    {
+        new Infrastructure.Errors.InputValidator(t).Text(nameof(input.Needs), input.Needs, "field.needs", SurveyVisit.NoteMax, required: false).ThrowIfInvalid();
+        if (!Enum.IsDefined(input.Outcome)) throw DomainException.Invalid(nameof(input.Outcome), "validation.choose", "field.outcome");
+        var home = await db.Homes.FirstOrDefaultAsync(h => h.Id == input.HomeId, ct) ?? throw new NotFoundException();
+        var visit = new SurveyVisit(home, input.Outcome, input.People, input.LivingAlone, input.ElderlyLivingHere, input.Needs,
+            Infrastructure.Auth.PrincipalExtensions.UserId(http.HttpContext!.User), clock.GetUtcNow().UtcDateTime);
+        db.SurveyVisits.Add(visit);
+        if (visit.LivingAlone)
+        {
+            var residents = await db.Residents.Include(r => r.Tags)
+                .Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.HomeId == home.Id && x.To == null)).ToListAsync(ct);
+            foreach (var r in residents.Where(r => r.Tags.All(x => x.Kind != TagKind.LivingAlone)))
+                r.SetTags(r.Tags.Where(x => x.Kind != TagKind.Custom).Select(x => x.Kind).Append(TagKind.LivingAlone), r.Tags.Where(x => x.Kind == TagKind.Custom).Select(x => x.CustomName!));
+        }
+        await db.SaveChangesAsync(ct);
+        return visit;
+    }
+}
