@@ -29,7 +29,7 @@ public sealed class AuditQuery(AppDbContext db)
     public async Task<AuditPage> SearchAsync(AuditFilter f, CancellationToken ct = default)
     {
         var size = f.Size is 20 or 50 or 100 ? f.Size : 50;
-        var page = Math.Max(1, f.Page);
+        var page = Math.Clamp(f.Page, 1, 100_000);
         var q = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(f.Event)) q = q.Where(a => a.Event == f.Event);
         if (!string.IsNullOrWhiteSpace(f.User)) q = q.Where(a => a.UserName != null && a.UserName.EndsWith(f.User.Trim()));

@@ -13,7 +13,7 @@ public sealed record RegistryFigures(Guid CommunityId, int Residents, int Househ
 /// The registry's figures for the community profile: residents, households (homes with someone living there),
 /// the age pyramid, special groups and party members — all counted, none typed in.
 /// </summary>
-public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock)
+public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock, IHttpContextAccessor http)
 {
     public static readonly string[] Bands = ["0–9", "10–19", "20–29", "30–39", "40–49", "50–59", "60–69", "70–79", "80–89", "90+"];
 
@@ -35,7 +35,8 @@ public sealed class RegistryFiguresQuery(AppDbContext db, TimeProvider clock)
             if (age >= 80) aged80 += b.Count;
             if (age < 18) minors += b.Count;
         }
-        var tags = await db.ResidentTags.Where(t => t.CommunityId == communityId && t.Kind != TagKind.Custom)
+        var secretary = http.HttpContext?.User.IsInRole(Infrastructure.Auth.Roles.Secretary) == true;
+        var tags = await db.ResidentTags.Where(t => t.CommunityId == communityId && t.Kind != TagKind.Custom && (secretary || !t.ConsentWithdrawn))
             .GroupBy(t => t.Kind).Select(g => new { g.Key, Count = g.Select(x => x.ResidentId).Distinct().Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         return new RegistryFigures(communityId, residents, households, aged80, minors, tags.GetValueOrDefault(TagKind.PartyMember),
             Bands.Select((label, i) => new AgeBand(label, bands[i][0], bands[i][1], bands[i][2])).ToList(), tags);

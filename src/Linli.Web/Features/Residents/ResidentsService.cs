@@ -105,16 +105,28 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     public async Task<ResidentPage> SearchAsync(Guid communityId, ResidentFilter f, CancellationToken ct = default)
     {
         var size = Math.Clamp(f.Size, 1, 500);
-        var page = Math.Max(1, f.Page);
+        var page = Math.Clamp(f.Page, 1, 100_000);
         var q = Visible().AsNoTracking().Where(r => r.CommunityId == communityId);
         if (!string.IsNullOrWhiteSpace(f.Name)) q = q.Where(r => r.Name.Contains(f.Name.Trim()));
-        if (!string.IsNullOrWhiteSpace(f.Phone)) { var tail = f.Phone.Trim(); q = q.Where(r => r.Phone != null && r.Phone.EndsWith(tail)); }
+        if (!string.IsNullOrWhiteSpace(f.Phone))
+        {
+            // The last 4 digits or the whole number: other lengths would let masked numbers be guessed digit by digit.
+            var tail = f.Phone.Trim();
+            if (!(tail.Length == 4 && tail.All(char.IsAsciiDigit)) && !InputValidator.IsMobile(tail))
+                throw DomainException.Invalid(nameof(f.Phone), "residents.phone_search_digits");
+            q = q.Where(r => r.Phone != null && r.Phone.EndsWith(tail));
+        }
         if (!string.IsNullOrWhiteSpace(f.IdNumber))
         {
+            // Searching by the full number is as good as revealing it: only roles that may reveal, and it is audited.
+            var user = http.HttpContext?.User;
+            if (!scope.SeesAll && !(user is not null && (user.IsInRole(Infrastructure.Auth.Roles.Staff) || user.IsInRole(Infrastructure.Auth.Roles.Secretary))))
+                throw new DomainException("residents.id_search_not_allowed", status: StatusCodes.Status403Forbidden, field: nameof(f.IdNumber));
             if (Residents.IdNumber.TryParse(f.IdNumber, out var id) != Residents.IdNumber.Problem.None)
                 throw DomainException.Invalid(nameof(f.IdNumber), "residents.id_search_exact");
             var hash = crypto.LookupHash(id.Value);
             q = q.Where(r => r.IdNumberHash == hash);
+            await audit.WriteAsync(AuditEvents.IdNumberSearched, "Resident", null, id.Masked, communityId: communityId);
         }
         if (f.Tag is { } tag)
         {
@@ -240,6 +252,8 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     public async Task SetTagsAsync(Guid id, TagsInput input, CancellationToken ct = default)
     {
         var resident = await GetAsync(id, ct);
+        input.Kinds ??= [];
+        input.CustomTags = (input.CustomTags ?? []).Where(c => c is not null).ToList();
         if (input.Kinds.Any(k => !Enum.IsDefined(k))) throw DomainException.Invalid(nameof(input.Kinds), "validation.choose", "field.tags");
         // Tags the caller cannot see (consent withdrawn) are kept as they are.
         var kinds = SeesWithdrawnTags ? input.Kinds : input.Kinds.Concat(resident.Tags.Where(x => x.ConsentWithdrawn).Select(x => x.Kind)).ToList();
@@ -287,9 +301,14 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         if (string.IsNullOrWhiteSpace(phone)) { resident.LinkAccount(null); await db.SaveChangesAsync(ct); return; }
         new InputValidator(t).Mobile("Phone", phone).ThrowIfInvalid();
         var p = phone.Trim();
-        var accountId = await db.Users.Where(u => u.UserName == p).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct)
+        // Only a resident's account of this community: staff accounts and other communities' people are not offered.
+        var residentRole = await db.Roles.Where(r => r.Name == Infrastructure.Auth.Roles.Resident).Select(r => r.Id).FirstAsync(ct);
+        var accountId = await db.Users.Where(u => u.UserName == p
+                && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == residentRole)
+                && db.UserScopes.Any(s => s.UserId == u.Id && s.CommunityId == resident.CommunityId))
+            .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct)
             ?? throw DomainException.Invalid("Phone", "residents.no_account");
-        if (await db.Residents.AnyAsync(r => r.AccountId == accountId && r.Id != id, ct)) throw DomainException.Invalid("Phone", "residents.account_taken");
+        if (await db.Residents.IgnoreQueryFilters().AnyAsync(r => r.AccountId == accountId && r.Id != id, ct)) throw DomainException.Invalid("Phone", "residents.account_taken");
         resident.LinkAccount(accountId);
         await db.SaveChangesAsync(ct);
     }

@@ -23,11 +23,22 @@ public sealed record SurveyProgress(Guid BuildingId, int Done, int Total, int Li
 /// The building survey: one record per home visit; progress per building (homes done / total). A home found with
 /// someone living alone tags its registered residents 独居, so the survey updates the registry.
 /// </summary>
-public sealed class SurveyService(AppDbContext db, Texts t, TimeProvider clock, IHttpContextAccessor http)
+public sealed class SurveyService(AppDbContext db, Texts t, TimeProvider clock, IHttpContextAccessor http, Infrastructure.Tenancy.TenantScope scope)
 {
+    /// <summary>A grid member surveys only the buildings of the own grids.</summary>
+    private async Task EnsureInGridAsync(Guid buildingId, CancellationToken ct)
+    {
+        if (!scope.LimitedToGrids) return;
+        var grids = scope.GridIds;
+        if (!await db.GridAreas.AnyAsync(a => a.BuildingId == buildingId
+                && (grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value))), ct))
+            throw new NotFoundException();
+    }
+
     public async Task<SurveyProgress> ProgressAsync(Guid buildingId, CancellationToken ct = default)
     {
         var building = await db.Buildings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == buildingId, ct) ?? throw new NotFoundException();
+        await EnsureInGridAsync(building.Id, ct);
         var homes = await db.Homes.AsNoTracking().Where(h => h.BuildingId == building.Id && !h.IsRetired)
             .OrderBy(h => h.EntranceNumber).ThenByDescending(h => h.Floor).ThenBy(h => h.Number).ToListAsync(ct);
         var visits = (await db.SurveyVisits.AsNoTracking().Where(v => v.BuildingId == building.Id).ToListAsync(ct))
@@ -45,6 +56,7 @@ public sealed class SurveyService(AppDbContext db, Texts t, TimeProvider clock, 
         new Infrastructure.Errors.InputValidator(t).Text(nameof(input.Needs), input.Needs, "field.needs", SurveyVisit.NoteMax, required: false).ThrowIfInvalid();
         if (!Enum.IsDefined(input.Outcome)) throw DomainException.Invalid(nameof(input.Outcome), "validation.choose", "field.outcome");
         var home = await db.Homes.FirstOrDefaultAsync(h => h.Id == input.HomeId, ct) ?? throw new NotFoundException();
+        await EnsureInGridAsync(home.BuildingId, ct);
         var visit = new SurveyVisit(home, input.Outcome, input.People, input.LivingAlone, input.ElderlyLivingHere, input.Needs,
             Infrastructure.Auth.PrincipalExtensions.UserId(http.HttpContext!.User), clock.GetUtcNow().UtcDateTime);
         db.SurveyVisits.Add(visit);

@@ -202,6 +202,10 @@ public sealed class UsersService(AppDbContext db, UserManager<AppUser> users, Te
         if (user.Id == actor.UserId()) throw new DomainException("users.not_yourself", status: StatusCodes.Status403Forbidden);
         if (!IsSecurityAdmin(actor))
         {
+            // Roles are global: a person who also works in another community (or a subdistrict) is the security admin's to change.
+            var mine = scope.CommunityIds;
+            if (await db.UserScopes.AnyAsync(s => s.UserId == user.Id && (s.CommunityId == null || !mine.Contains(s.CommunityId.Value)), ct))
+                throw new DomainException("users.not_allowed", status: StatusCodes.Status403Forbidden);
             var roles = await users.GetRolesAsync(user);
             if (roles.Any(r => !Roles.GrantableBySecretary.Contains(r))) throw new DomainException("users.not_allowed", status: StatusCodes.Status403Forbidden);
         }

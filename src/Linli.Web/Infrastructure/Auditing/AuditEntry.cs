@@ -55,10 +55,11 @@ public static class AuditEvents
     public const string ScopeRevoked = "user.scope_revoked";
     public const string AccessDenied = "auth.access_denied";
     public const string IdNumberRevealed = "resident.id_revealed";
+    public const string IdNumberSearched = "resident.id_searched";
     public const string ConsentGiven = "resident.consent_given";
     public const string ConsentWithdrawn = "resident.consent_withdrawn";
 
     public static readonly string[] All =
         [SignIn, SignInFailed, LockedOut, SignOut, PasswordChanged, TwoFactorEnabled, UserCreated, UserDisabled, UserEnabled,
-         RoleGranted, RoleRevoked, ScopeGranted, ScopeRevoked, AccessDenied, IdNumberRevealed, ConsentGiven, ConsentWithdrawn];
+         RoleGranted, RoleRevoked, ScopeGranted, ScopeRevoked, AccessDenied, IdNumberRevealed, IdNumberSearched, ConsentGiven, ConsentWithdrawn];
 }

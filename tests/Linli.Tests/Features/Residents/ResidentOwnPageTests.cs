@@ -56,6 +56,10 @@ public sealed class ResidentOwnPageTests(LinliFactory app)
         var id = r.GetProperty("id").GetGuid();
         await (await staff.PostAsJsonAsync($"/api/residents/{id}/account", new { phone = "13711110000" })).ShouldBeFieldErrorAsync("Phone");
         await (await staff.PostAsJsonAsync($"/api/residents/{id}/account", new { phone = Clients.Resident })).ShouldBeFieldErrorAsync("Phone"); // taken by 王秀兰
-        (await staff.PostAsJsonAsync($"/api/residents/{id}/account", new { phone = Clients.Volunteer })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await (await staff.PostAsJsonAsync($"/api/residents/{id}/account", new { phone = Clients.Secretary })).ShouldBeFieldErrorAsync("Phone"); // a staff account
+        var secretary = await app.ApiAsAsync(Clients.Secretary);
+        var phone = Features.Users.UsersApiTests.NewPhone();
+        (await secretary.PostAsJsonAsync("/api/users", new { phone, displayName = "新居民", password = "Welcome#2026", role = "Resident" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await staff.PostAsJsonAsync($"/api/residents/{id}/account", new { phone })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
     }
 }

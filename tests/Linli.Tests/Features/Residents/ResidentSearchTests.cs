@@ -62,5 +62,10 @@ public sealed class ResidentSearchTests(LinliFactory app)
         (await gridMember.GetAsync($"/api/residents/{a}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await gridMember.GetAsync($"/api/homes/{inGrid2}/household")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await gridMember.PostAsJsonAsync($"/api/residents/{a}/reveal", new { reason = "走访" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        // Searching by the full ID number is as good as revealing it: not for grid members; phone searches take 4 digits or all 11.
+        (await gridMember.GetAsync($"/api/residents?idNumber={idNumber}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await (await api.GetAsync($"/api/residents?phone=44")).ShouldBeFieldErrorAsync("Phone");
+        var audit = await app.ApiAsAsync(Clients.AuditAdmin);
+        (await (await audit.GetAsync("/api/audit?event=resident.id_searched")).JsonAsync(HttpStatusCode.OK)).GetProperty("total").GetInt32().ShouldBeGreaterThan(0);
     }
 }

@@ -162,6 +162,8 @@ public sealed class ResidentsApiTests(LinliFactory app)
         var retagged = await (await api.PutAsJsonAsync($"/api/residents/{id}/tags", new { kinds = new[] { "Veteran" }, customTags = Array.Empty<string>() })).JsonAsync(HttpStatusCode.OK);
         retagged.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["Veteran"]);
         retagged.GetProperty("customTags").GetArrayLength().ShouldBe(0);
+        (await api.PutAsJsonAsync($"/api/residents/{id}/tags", new { kinds = (string[]?)null, customTags = new string?[] { null } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.GetAsync("/api/residents?page=999999999&size=500")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -41,6 +41,8 @@ public sealed class SurveyTests(LinliFactory app)
         detail.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldContain("LivingAlone");
 
         (await (await app.ApiAsAsync(Clients.OtherSecretary)).GetAsync($"/api/buildings/{buildingId}/survey")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // The grid member of 第一网格 surveys only the own grid's buildings; this new building is in no grid.
+        (await (await app.ApiAsAsync(Clients.GridMember)).GetAsync($"/api/buildings/{buildingId}/survey")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await (await app.ApiAsAsync(Clients.Resident)).PostAsJsonAsync("/api/survey-visits", new { homeId = homes[3], outcome = "Visited" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         var pages = await app.PagesAsAsync(Clients.Staff);

@@ -25,6 +25,13 @@ public sealed class UsersApiTests(LinliFactory app)
 
         var other = await app.ApiAsAsync(Clients.OtherSecretary);
         (await other.GetAsync($"/api/users/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // Once the person also works in 阳光社区, roles (which are global) are the security admin's to change, not either secretary's.
+        var security = await app.ApiAsAsync(Clients.SecurityAdmin);
+        var sunshine = (await (await other.GetAsync("/api/communities")).JsonAsync(HttpStatusCode.OK))[0].GetProperty("id").GetGuid();
+        (await security.PostAsJsonAsync($"/api/users/{id}/scopes", new { kind = "Community", targetId = sunshine })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsJsonAsync($"/api/users/{id}/roles", new { role = "Staff" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await api.PostAsync($"/api/users/{id}/disable", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Theory]
