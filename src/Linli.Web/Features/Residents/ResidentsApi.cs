@@ -5,24 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.Residents;
 
-public sealed class CreateResidentRequest
+/// <summary>A resident to register, and in which community (needed only by someone who sees several).</summary>
+public sealed class CreateResidentRequest : ResidentInput
 {
     public Guid? CommunityId { get; set; }
-    public string? Name { get; set; }
-    public string? IdNumber { get; set; }
-    public Gender? Gender { get; set; }
-    public DateOnly? BirthDate { get; set; }
-    public string? Phone { get; set; }
-    public string? EmergencyContactName { get; set; }
-    public string? EmergencyContactPhone { get; set; }
-    public string? Skills { get; set; }
-    public string? Notes { get; set; }
-
-    public ResidentInput ToInput() => new()
-    {
-        Name = Name, IdNumber = IdNumber, Gender = Gender, BirthDate = BirthDate, Phone = Phone, EmergencyContactName = EmergencyContactName,
-        EmergencyContactPhone = EmergencyContactPhone, Skills = Skills, Notes = Notes,
-    };
 }
 
 public sealed record RevealRequest(string? Reason);
@@ -76,7 +62,7 @@ public static class ResidentsApi
 
     public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, ConsoleContext console)
     {
-        var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request.ToInput());
+        var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request);
         return TypedResults.Created($"/api/residents/{r.Id}", await s.DetailAsync(r.Id));
     }
 

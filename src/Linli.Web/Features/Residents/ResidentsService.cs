@@ -1,3 +1,4 @@
+using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Data;
@@ -10,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.Residents;
 
-public sealed class ResidentInput
+public class ResidentInput
 {
     public string? Name { get; set; }
     public string? IdNumber { get; set; }
@@ -94,7 +95,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     {
         if (!scope.LimitedToGrids) return db.Residents;
         var grids = scope.GridIds;
-        var areas = db.GridAreas.Where(a => grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value)));
+        var areas = db.AreasOf(grids);
         return db.Residents.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null
             && db.Homes.Any(h => h.Id == x.HomeId && areas.Any(a => a.BuildingId == h.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == h.EntranceNumber)))));
     }
@@ -268,8 +269,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         if (scope.LimitedToGrids)
         {
             var grids = scope.GridIds;
-            var inGrid = await db.GridAreas.AnyAsync(a => (grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value)))
-                && a.BuildingId == home.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == home.EntranceNumber), ct);
+            var inGrid = await db.AreasOf(grids).AnyAsync(a => a.BuildingId == home.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == home.EntranceNumber), ct);
             if (!inGrid) throw new NotFoundException();
         }
         var label = await HomeAddressAsync(home, ct);

@@ -1,3 +1,4 @@
+using Linli.Web.Features.Grids;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
@@ -30,8 +31,7 @@ public sealed class SurveyService(AppDbContext db, Texts t, TimeProvider clock, 
     {
         if (!scope.LimitedToGrids) return;
         var grids = scope.GridIds;
-        if (!await db.GridAreas.AnyAsync(a => a.BuildingId == buildingId
-                && (grids.Contains(a.GridId) || db.Grids.Any(g => g.Id == a.GridId && g.ParentId != null && grids.Contains(g.ParentId.Value))), ct))
+        if (!await db.AreasOf(grids).AnyAsync(a => a.BuildingId == buildingId, ct))
             throw new NotFoundException();
     }
 
