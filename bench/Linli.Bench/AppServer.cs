@@ -57,7 +57,7 @@ public static class Publisher
     }
 
     /// <summary>
-    /// <c>dotnet publish src/Linli.Web -c Release -o {work}/app</c>, with its own artifacts folder so that it never
+    /// <c>dotnet publish src/Linli.Web -c Release -r <c>dotnet publish src/Linli.Web -c Release -o {work}/app</c>lt;this platform<c>dotnet publish src/Linli.Web -c Release -o {work}/app</c>gt; -o {work}/app</c> (ReadyToRun, as deployed), with its own artifacts folder so that it never
     /// touches the bin/obj folders other people build in.
     /// </summary>
     public static async Task<string> PublishAsync(string repo, string work, IReadOnlyList<string> extraArgs, CancellationToken ct)
@@ -71,7 +71,7 @@ public static class Publisher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "publish", project, "-c", "Release", "-o", app, "--artifacts-path", Path.Combine(work, "artifacts"), "-v", "minimal" })
+        foreach (var a in new[] { "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", app, "--artifacts-path", Path.Combine(work, "artifacts"), "-v", "minimal" })
             psi.ArgumentList.Add(a);
         foreach (var a in extraArgs) psi.ArgumentList.Add(a);
         Log.Line($"publish: dotnet {string.Join(' ', psi.ArgumentList)}");

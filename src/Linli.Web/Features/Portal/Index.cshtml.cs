@@ -4,6 +4,8 @@ using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -12,6 +14,7 @@ namespace Linli.Web.Features.Portal;
 
 /// <summary>The residents' home page (mobile first). Staff are taken to the console.</summary>
 [AllowAnonymous]
+[OutputCache(PolicyName = PersonalPageCache.Name)]
 public sealed class IndexModel(AppDbContext db, IMemoryCache cache, TenantScope scope) : LinliPageModel
 {
     public CommunityCard? Community { get; private set; }

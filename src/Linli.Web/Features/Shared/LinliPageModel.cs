@@ -1,5 +1,6 @@
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -11,9 +12,6 @@ namespace Linli.Web.Features.Shared;
 /// </summary>
 public abstract class LinliPageModel : PageModel
 {
-    [TempData]
-    public string? Flash { get; set; }
-
     protected Texts T => HttpContext.RequestServices.GetRequiredService<Texts>();
 
     /// <summary>Runs <paramref name="action"/>; on a rule or shape error, fills ModelState (fields under <paramref name="prefix"/>) and returns false.</summary>
@@ -40,7 +38,9 @@ public abstract class LinliPageModel : PageModel
 
     protected IActionResult RedirectWithFlash(string url, string message)
     {
-        Flash = message;
+        // Set explicitly (no [TempData] property): pages without a flash then never load TempData, so they send no
+        // Set-Cookie and can be output-cached.
+        TempData[WebSetup.FlashKey] = message;
         return LocalRedirect(url);
     }
 }

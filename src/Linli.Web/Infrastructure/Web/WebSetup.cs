@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
@@ -11,6 +12,9 @@ public static class WebSetup
 {
     public const string CultureCookie = "linli.culture";
     public const string ElderCookie = "linli.elder";
+    /// <summary>The cookie that carries a flash message across a redirect (TempData), and the message's key in it.</summary>
+    public const string FlashCookie = "linli.flash";
+    public const string FlashKey = "Flash";
 
     public static WebApplicationBuilder AddLinliWeb(this WebApplicationBuilder builder)
     {
@@ -29,7 +33,13 @@ public static class WebSetup
             .AddViewLocalization();
         // Chinese text goes out as UTF-8, not as &#x...; escapes (a third of the bytes on a weak phone network).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            o.Cookie.Name = "linli.af";
+        });
+        services.Configure<CookieTempDataProviderOptions>(o => o.Cookie.Name = FlashCookie);
+        services.AddOutputCache(o => o.AddPolicy(PersonalPageCache.Name, b => b.AddPolicy<PersonalPageCache>(), excludeDefaultPolicy: true));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.Remove("exception");
@@ -78,6 +88,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseTwoFactorEnrolment();
         app.UseAuthorization();
+        app.UseOutputCache();
         app.UseAntiforgery();
         app.MapRazorPages().WithStaticAssets();
         if (app.Environment.IsDevelopment())
@@ -94,4 +105,6 @@ public static class WebSetup
     }
 
     public static bool IsElderMode(this HttpContext ctx) => ctx.Request.Cookies[ElderCookie] == "1";
+
+    public static bool HasFlash(this HttpContext ctx) => ctx.Request.Cookies.ContainsKey(FlashCookie);
 }
