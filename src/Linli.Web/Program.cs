@@ -5,6 +5,7 @@ using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Features.Residents;
+using Linli.Web.Features.Residents.Import;
 using Linli.Web.Features.Users;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -25,6 +26,7 @@ builder.AddUsers();
 builder.AddPlaces();
 builder.AddGrids();
 builder.AddResidents();
+builder.AddResidentImport();
 builder.AddAuditLog();
 builder.AddDemo();
 
@@ -59,6 +61,7 @@ app.MapUsersApi();
 app.MapPlacesApi();
 app.MapGridsApi();
 app.MapResidentsApi();
+app.MapImportApi();
 app.MapAuditApi();
 
 await app.RunAsync();

@@ -41,6 +41,7 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Development");
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Crypto:KeyFile", Path.Combine(Path.GetTempPath(), _name + ".keys.json"));
+        builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), _name + "-imports"));
         if (Provider == DatabaseProvider.Postgres)
         {
             builder.UseSetting("Database:Provider", "Postgres");
@@ -69,6 +70,8 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        var imports = Path.Combine(Path.GetTempPath(), _name + "-imports");
+        if (Directory.Exists(imports)) Directory.Delete(imports, recursive: true);
         if (Provider == DatabaseProvider.Postgres)
         {
             NpgsqlConnection.ClearAllPools();

@@ -47,7 +47,8 @@ public sealed class ErrorModel(Texts t, ILogger<ErrorModel> log) : PageModel
             404 => (t.Get("error.not_found_title"), t.Get("error.not_found")),
             403 => (t.Get("error.forbidden_title"), t.Get("error.forbidden")),
             401 => (t.Get("error.unauthorized_title"), t.Get("error.unauthorized")),
-            400 or 413 or 415 => (t.Get("error.bad_request_title"), t.Get("error.bad_request")),
+            413 => (t.Get("error.too_large_title"), t.Get("error.too_large")),
+            400 or 415 => (t.Get("error.bad_request_title"), t.Get("error.bad_request")),
             409 when exception is DomainException d => (t.Get("error.conflict_title"), ApiExceptionHandler.Localize(d, t)),
             _ => (t.Get("error.server_title"), t.Get("error.server")),
         };

@@ -58,8 +58,9 @@ public static class AuditEvents
     public const string IdNumberSearched = "resident.id_searched";
     public const string ConsentGiven = "resident.consent_given";
     public const string ConsentWithdrawn = "resident.consent_withdrawn";
+    public const string ResidentsImported = "resident.imported";
 
-    public static readonly string[] All =
-        [SignIn, SignInFailed, LockedOut, SignOut, PasswordChanged, TwoFactorEnabled, UserCreated, UserDisabled, UserEnabled,
-         RoleGranted, RoleRevoked, ScopeGranted, ScopeRevoked, AccessDenied, IdNumberRevealed, IdNumberSearched, ConsentGiven, ConsentWithdrawn];
+    /// <summary>Every event above (read off the constants, so a new one cannot be left out of filters and texts).</summary>
+    public static readonly string[] All = typeof(AuditEvents).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToArray();
 }

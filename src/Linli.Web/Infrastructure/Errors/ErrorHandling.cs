@@ -36,6 +36,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, Texts t
         DomainException d => (d.Status, new ProblemDetails { Status = d.Status, Title = t.Get("error.conflict_title"), Detail = Localize(d, t) }),
         NotFoundException => (404, new ProblemDetails { Status = 404, Title = t.Get("error.not_found_title"), Detail = t.Get("error.not_found") }),
         DbUpdateConcurrencyException => (409, new ProblemDetails { Status = 409, Title = t.Get("error.conflict_title"), Detail = t.Get("error.concurrency") }),
+        BadHttpRequestException { StatusCode: 413 } => (413, new ProblemDetails { Status = 413, Title = t.Get("error.too_large_title"), Detail = t.Get("error.too_large") }),
         BadHttpRequestException b => (b.StatusCode, new ProblemDetails { Status = b.StatusCode, Title = t.Get("error.bad_request_title"), Detail = t.Get("error.bad_request") }),
         _ => (500, new ProblemDetails { Status = 500, Title = t.Get("error.server_title"), Detail = t.Get("error.server") }),
     };

@@ -85,6 +85,7 @@ public static class WebSetup
         app.UseRequestLocalization();
         app.MapStaticAssets();
         app.UseRouting();
+        UploadLimitAttribute.Use(app);
         app.UseAuthentication();
         app.UseTwoFactorEnrolment();
         app.UseAuthorization();

@@ -32,3 +32,13 @@
     el.appendChild(img);
   });
 })();
+
+// File inputs marked data-max-bytes refuse a file that is too large before it is uploaded (the server checks again).
+document.addEventListener('change', function (e) {
+  var el = e.target;
+  if (!el || el.type !== 'file' || !el.hasAttribute('data-max-bytes')) return;
+  var max = parseInt(el.getAttribute('data-max-bytes'), 10);
+  var tooLarge = Array.prototype.some.call(el.files || [], function (f) { return f.size > max; });
+  el.setCustomValidity(tooLarge ? el.getAttribute('data-too-large') : '');
+  if (tooLarge) el.reportValidity();
+});

@@ -1,0 +1,81 @@
+using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Web.Features.Residents.Import;
+
+/// <summary>The registry's Excel import over the JSON API; the console page calls the same <see cref="ResidentImporter"/>.</summary>
+public static class ImportApi
+{
+    public static WebApplicationBuilder AddResidentImport(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new ImportJobs(builder.Configuration["Imports:Folder"]
+            ?? Path.Combine(builder.Environment.ContentRootPath, "data", "imports")));
+        builder.Services.AddScoped<ResidentImporter>();
+        builder.Services.AddHostedService<ImportRunner>();
+        return builder;
+    }
+
+    public static void MapImportApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/residents/imports").WithTags("Residents").RequireAuthorization(Policies.ManageRegistry);
+        api.MapGet("/template", TemplateAsync);
+        api.MapPost("/", UploadAsync).RequireAntiforgeryForCookies().WithMetadata(new UploadLimitAttribute(ResidentImporter.MaxBytes))
+            .Accepts<IFormFile>("multipart/form-data");
+        api.MapGet("/{id:guid}", (Guid id, ResidentImporter i) => TypedResults.Ok(ResidentImporter.View(i.Get(id))));
+        api.MapPost("/{id:guid}/commit", (Guid id, ResidentImporter i) =>
+        {
+            i.Commit(id);
+            return TypedResults.Accepted($"/api/residents/imports/{id}", ResidentImporter.View(i.Get(id)));
+        });
+        api.MapGet("/{id:guid}/problems", ProblemsAsync);
+    }
+
+    public static async Task<FileContentHttpResult> TemplateAsync(Texts t, CancellationToken ct) =>
+        TypedResults.File(await TemplateBytesAsync(t, ct), ImportSheet.ContentType, TemplateFileName);
+
+    public const string TemplateFileName = "居民信息导入模板.xlsx";
+
+    public static async Task<byte[]> TemplateBytesAsync(Texts t, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await ImportSheet.WriteTemplateAsync(buffer, t, ct);
+        return buffer.ToArray();
+    }
+
+    /// <summary>multipart/form-data with the workbook in "file" (and "communityId" for someone who sees several).</summary>
+    public static async Task<Created<ImportJobView>> UploadAsync(HttpContext ctx, ResidentImporter importer, ConsoleContext console)
+    {
+        var form = await ReadFormAsync(ctx);
+        Guid? communityId = Guid.TryParse(form["communityId"], out var c) ? c : null;
+        var job = await importer.UploadAsync(await console.ResolveAsync(communityId), form.Files.GetFile("file") ?? form.Files.FirstOrDefault(), ctx.RequestAborted);
+        return TypedResults.Created($"/api/residents/imports/{job.Id}", ResidentImporter.View(job));
+    }
+
+    /// <summary>Reads the form; anything that is not a form is a 400 naming the file.</summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpContext ctx)
+    {
+        if (!ctx.Request.HasFormContentType) throw DomainException.Invalid("File", "import.file_required");
+        return await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+    }
+
+    public static async Task<FileStreamHttpResult> ProblemsAsync(Guid id, ResidentImporter importer, HttpContext ctx)
+    {
+        var (content, name) = await ProblemsFileAsync(id, importer, ctx.RequestAborted);
+        ctx.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(content, ImportSheet.ContentType, name);
+    }
+
+    /// <summary>Every problem the check found, as a workbook (row, column, reason).</summary>
+    public static async Task<(MemoryStream Content, string FileName)> ProblemsFileAsync(Guid id, ResidentImporter importer, CancellationToken ct)
+    {
+        var job = importer.Get(id);
+        var buffer = new MemoryStream();
+        await importer.WriteProblemsAsync(id, buffer, ct);
+        buffer.Position = 0;
+        return (buffer, $"import-problems-{job.Id.ToString("N")[..8]}.xlsx");
+    }
+}

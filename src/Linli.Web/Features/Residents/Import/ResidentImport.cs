@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Threading.Channels;
+using Linli.Web.Infrastructure.Auditing;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Privacy;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.Residents.Import;
+
+public enum ImportStatus { Checked, Queued, Committing, Done, Failed }
+
+/// <summary>
+/// One upload: the file on disk (under <c>data/imports</c>), what the check found, and the commit's progress.
+/// Jobs live in the process that received the upload and are forgotten after a day or a restart; the file is
+/// deleted with them.
+/// </summary>
+public sealed class ImportJob
+{
+    public const int ProblemsKept = 2000;
+
+    public Guid Id { get; } = Guid.CreateVersion7();
+    public required Guid CommunityId { get; init; }
+    public required Guid UserId { get; init; }
+    public required string UserName { get; init; }
+    public required string FileName { get; init; }
+    public required string Path { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required IReadOnlyList<Claim> Claims { get; init; }
+    /// <summary>The uploader's UI language: the commit's messages are written in it.</summary>
+    public required string Culture { get; init; }
+    public int Rows { get; set; }
+    public int ValidRows { get; set; }
+    public int ProblemRows { get; set; }
+    /// <summary>The first <see cref="ProblemsKept"/> problems (all of them are in the problems workbook).</summary>
+    public List<ImportProblem> Problems { get; } = [];
+    public int ProblemCount { get; set; }
+    public volatile ImportStatus Status;
+    public int Processed;
+    public int Created;
+    public int Updated;
+    public int Skipped;
+    public string? Error { get; set; }
+}
+
+public sealed record ImportJobView(Guid Id, string FileName, ImportStatus Status, int Rows, int ValidRows, int ProblemRows, int ProblemCount,
+    IReadOnlyList<ImportProblem> Problems, int Processed, int Created, int Updated, int Skipped, string? Error);
+
+/// <summary>The jobs of this process, and the folder their files wait in (setting <c>Imports:Folder</c>).</summary>
+public sealed class ImportJobs(string folder)
+{
+    public string Folder { get; } = folder;
+
+    private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
+    public readonly Channel<Guid> Queue = Channel.CreateUnbounded<Guid>();
+
+    public void Add(ImportJob job) => _jobs[job.Id] = job;
+    public ImportJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
+
+    public void Forget(DateTime olderThan)
+    {
+        foreach (var job in _jobs.Values.Where(j => j.CreatedAt < olderThan && j.Status is not (ImportStatus.Queued or ImportStatus.Committing)))
+        {
+            _jobs.TryRemove(job.Id, out _);
+            try { File.Delete(job.Path); } catch (IOException) { }
+        }
+    }
+}
+
+/// <summary>
+/// Excel import of the registry: upload → check every row (nothing written) → commit the valid rows in batches of
+/// <see cref="BatchSize"/>, each in its own transaction. A resident is identified by the ID number's keyed hash, so
+/// importing the same file again updates and never duplicates. Tags are added, never removed; empty cells keep what
+/// the registry already has.
+/// </summary>
+public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, IFieldCrypto crypto, AuditLog audit, TimeProvider clock,
+    TenantScope scope, IHttpContextAccessor http)
+{
+    public const long MaxBytes = 20L * 1024 * 1024;
+    public const int BatchSize = 1000;
+
+    private string Folder => jobs.Folder;
+
+    /// <summary>Stores the upload, checks it, and returns the job; a file-level problem is a 400 naming "File".</summary>
+    public async Task<ImportJob> UploadAsync(Guid communityId, IFormFile? file, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(communityId)) throw new NotFoundException();
+        if (file is null || file.Length == 0) throw DomainException.Invalid("File", "import.file_required");
+        if (file.Length > MaxBytes) throw new DomainException("import.file_too_large", status: StatusCodes.Status413PayloadTooLarge, field: "File");
+        jobs.Forget(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+        Directory.CreateDirectory(Folder);
+        var user = http.HttpContext!.User;
+        var job = new ImportJob
+        {
+            CommunityId = communityId,
+            UserId = user.UserId() ?? Guid.Empty,
+            UserName = user.Identity?.Name ?? "",
+            FileName = System.IO.Path.GetFileName(file.FileName),
+            Path = System.IO.Path.Combine(Folder, Guid.NewGuid().ToString("N") + ".xlsx"),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Claims = user.Claims.Select(c => new Claim(c.Type, c.Value)).ToList(),
+            Culture = System.Globalization.CultureInfo.CurrentUICulture.Name,
+        };
+        await using (var target = File.Create(job.Path))
+            await file.CopyToAsync(target, ct);
+        try
+        {
+            await CheckAsync(job, ct);
+        }
+        catch
+        {
+            File.Delete(job.Path);
+            throw;
+        }
+        jobs.Add(job);
+        return job;
+    }
+
+    private async Task CheckAsync(ImportJob job, CancellationToken ct)
+    {
+        var kind = ImportSheet.Sniff(job.Path);
+        if (kind != ImportSheet.Kind.Xlsx)
+            throw DomainException.Invalid("File", kind switch
+            {
+                ImportSheet.Kind.Encrypted => "import.password_protected",
+                ImportSheet.Kind.LegacyXls => "import.old_xls",
+                _ => "import.not_xlsx",
+            });
+        var checker = new ImportRowChecker(t, await PlaceIndex.LoadAsync(db, job.CommunityId, ct), clock.Today());
+        var scratch = new List<ImportProblem>();
+        foreach (var (row, cells) in Read(job.Path))
+        {
+            ct.ThrowIfCancellationRequested();
+            job.Rows++;
+            scratch.Clear();
+            if (checker.Check(row, cells, scratch) is null)
+            {
+                job.ProblemRows++;
+                job.ProblemCount += scratch.Count;
+                foreach (var p in scratch) if (job.Problems.Count < ImportJob.ProblemsKept) job.Problems.Add(p);
+            }
+            else job.ValidRows++;
+        }
+        if (job.Rows == 0) throw DomainException.Invalid("File", "import.empty");
+    }
+
+    /// <summary>The rows of the file; a file that is not a readable workbook, or lacks a required column, is a 400.</summary>
+    private IEnumerable<(int Row, IReadOnlyDictionary<string, string?> Cells)> Read(string path)
+    {
+        using var rows = ImportSheet.Rows(path, header =>
+        {
+            var missing = ImportColumns.Required.FirstOrDefault(c => !header.Columns.Values.Contains(c));
+            if (missing is not null) throw DomainException.Invalid("File", "import.missing_header", missing);
+        }).GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!rows.MoveNext()) yield break;
+            }
+            catch (Exception e) when (e is not DomainException and not OperationCanceledException)
+            {
+                throw DomainException.Invalid("File", "import.unreadable");
+            }
+            yield return rows.Current;
+        }
+    }
+
+    public ImportJob Get(Guid id)
+    {
+        var job = jobs.Find(id);
+        if (job is null || !scope.CanSee(job.CommunityId)) throw new NotFoundException();
+        return job;
+    }
+
+    public static ImportJobView View(ImportJob j, int problems = 200) => new(j.Id, j.FileName, j.Status, j.Rows, j.ValidRows, j.ProblemRows, j.ProblemCount,
+        j.Problems.Take(problems).ToList(), Volatile.Read(ref j.Processed), Volatile.Read(ref j.Created), Volatile.Read(ref j.Updated), Volatile.Read(ref j.Skipped), j.Error);
+
+    /// <summary>Queues the commit; it runs in the background and reports its progress on the job.</summary>
+    public void Commit(Guid id)
+    {
+        var job = Get(id);
+        lock (job)
+        {
+            if (job.Status != ImportStatus.Checked) throw new DomainException("import.already_committed", status: StatusCodes.Status409Conflict);
+            if (job.ValidRows == 0) throw new DomainException("import.nothing_to_commit", status: StatusCodes.Status409Conflict);
+            job.Status = ImportStatus.Queued;
+        }
+        jobs.Queue.Writer.TryWrite(job.Id);
+    }
+
+    /// <summary>All problems of the check as a workbook (row, column, reason).</summary>
+    public async Task WriteProblemsAsync(Guid id, Stream output, CancellationToken ct)
+    {
+        var job = Get(id);
+        var checker = new ImportRowChecker(t, await PlaceIndex.LoadAsync(db, job.CommunityId, ct), clock.Today());
+        var scratch = new List<ImportProblem>();
+        IEnumerable<Dictionary<string, object?>> All()
+        {
+            foreach (var (row, cells) in Read(job.Path))
+            {
+                scratch.Clear();
+                checker.Check(row, cells, scratch);
+                foreach (var p in scratch)
+                    yield return new Dictionary<string, object?> { [t.Get("import.row")] = p.Row, [t.Get("import.column")] = p.Column, [t.Get("import.reason")] = p.Reason };
+            }
+        }
+        await MiniExcelLibs.MiniExcel.SaveAsAsync(output, All(), cancellationToken: ct);
+    }
+
+    /// <summary>Runs a queued commit (called by <see cref="ImportRunner"/> in a scope of its own).</summary>
+    public async Task RunAsync(ImportJob job, CancellationToken ct)
+    {
+        scope.UsePrincipal(new ClaimsPrincipal(new ClaimsIdentity(job.Claims, "import")));
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(job.Culture);
+        job.Status = ImportStatus.Committing;
+        var places = await PlaceIndex.LoadAsync(db, job.CommunityId, ct);
+        var checker = new ImportRowChecker(t, places, clock.Today());
+        var scratch = new List<ImportProblem>();
+        var batch = new List<ImportRow>(BatchSize);
+        var batchNumber = 0;
+        try
+        {
+            foreach (var (row, cells) in Read(job.Path))
+            {
+                scratch.Clear();
+                if (checker.Check(row, cells, scratch) is { } valid) batch.Add(valid);
+                else Interlocked.Increment(ref job.Skipped);
+                if (batch.Count == BatchSize)
+                {
+                    batchNumber++;
+                    await WriteBatchAsync(job, batch, ct);
+                    batch.Clear();
+                }
+                Interlocked.Increment(ref job.Processed);
+            }
+            if (batch.Count > 0)
+            {
+                batchNumber++;
+                await WriteBatchAsync(job, batch, ct);
+            }
+            job.Status = ImportStatus.Done;
+            await audit.WriteAsync(AuditEvents.ResidentsImported, "ImportJob", job.Id.ToString(),
+                $"created {job.Created}, updated {job.Updated}, skipped {job.Skipped}", userId: job.UserId, userName: job.UserName, communityId: job.CommunityId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            job.Error = t.Get("import.failed", batchNumber, e is DomainException d ? Infrastructure.Errors.ApiExceptionHandler.Localize(d, t) : e.GetType().Name);
+            job.Status = ImportStatus.Failed;
+            db.ChangeTracker.Clear();
+            await audit.WriteAsync(AuditEvents.ResidentsImported, "ImportJob", job.Id.ToString(), $"failed in batch {batchNumber}; created {job.Created}, updated {job.Updated}",
+                succeeded: false, userId: job.UserId, userName: job.UserName, communityId: job.CommunityId);
+            throw;
+        }
+    }
+
+    /// <summary>One batch in one transaction: all of its rows are written, or none.</summary>
+    private async Task WriteBatchAsync(ImportJob job, List<ImportRow> rows, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = clock.Today();
+        var hashes = rows.Select(r => crypto.LookupHash(r.Id.Value)).ToList();
+        List<string?> lookup = [.. hashes];
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var existing = await db.Residents
+            .Include(r => r.Residences.Where(x => x.To == null))
+            .Include(r => r.Tags)
+            .Where(r => r.CommunityId == job.CommunityId && lookup.Contains(r.IdNumberHash))
+            .ToDictionaryAsync(r => r.IdNumberHash!, ct);
+        int created = 0, updated = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (existing.TryGetValue(hashes[i], out var resident))
+            {
+                resident.Update(row.Name, null, null, row.Phone ?? resident.Phone, row.EmergencyName ?? resident.EmergencyContactName,
+                    row.EmergencyPhone ?? resident.EmergencyContactPhone, row.Skills ?? resident.Skills, row.Notes ?? resident.Notes, now);
+                updated++;
+            }
+            else
+            {
+                resident = new Resident(job.CommunityId, row.Name, now);
+                resident.Update(row.Name, null, null, row.Phone, row.EmergencyName, row.EmergencyPhone, row.Skills, row.Notes, now);
+                resident.SetIdNumber(row.Id, crypto.Encrypt(row.Id.Value), hashes[i]);
+                db.Residents.Add(resident);
+                existing[hashes[i]] = resident;
+                created++;
+            }
+            if (row.Home is { } home && resident.Current?.HomeId != home.Id)
+                resident.MoveTo(home, row.Occupancy, row.Relation, resident.Current is { } c && c.From > today ? c.From : today);
+            if (row.Tags.Count > 0 || row.CustomTags.Count > 0)
+                resident.SetTags(resident.Tags.Where(x => x.Kind != TagKind.Custom).Select(x => x.Kind).Concat(row.Tags),
+                    resident.Tags.Where(x => x.Kind == TagKind.Custom).Select(x => x.CustomName!).Concat(row.CustomTags));
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        Interlocked.Add(ref job.Created, created);
+        Interlocked.Add(ref job.Updated, updated);
+    }
+}
+
+/// <summary>Runs queued import commits one at a time, each in its own DI scope.</summary>
+public sealed class ImportRunner(ImportJobs jobs, IServiceScopeFactory scopes, ILogger<ImportRunner> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var id in jobs.Queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            if (jobs.Find(id) is not { } job) continue;
+            using var s = scopes.CreateScope();
+            try
+            {
+                await s.ServiceProvider.GetRequiredService<ResidentImporter>().RunAsync(job, stoppingToken);
+                log.LogInformation("Import {Job} done: {Created} created, {Updated} updated, {Skipped} skipped", job.Id, job.Created, job.Updated, job.Skipped);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The exception's type only: messages may quote cell values (personal data).
+                log.LogWarning("Import {Job} failed: {Error}", job.Id, e.GetType().Name);
+            }
+        }
+    }
+}
