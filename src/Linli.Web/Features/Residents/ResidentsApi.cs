@@ -19,6 +19,9 @@ public sealed record MoveOutRequest(DateOnly? On);
 
 public sealed record LinkAccountRequest(string? Phone);
 
+/// <summary>An export with full ID numbers and phones: the list's filters and why it is needed.</summary>
+public sealed record FullExportRequest(ResidentsApi.ResidentQuery Filter, string? Reason);
+
 /// <summary>The JSON API of the residents registry.</summary>
 public static class ResidentsApi
 {
@@ -38,6 +41,8 @@ public static class ResidentsApi
     {
         var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Registry);
         api.MapGet("/", ListAsync);
+        api.MapPost("/search", SearchAsync);
+        api.MapPost("/export", FullExportAsync).RequireAuthorization(Policies.RevealIdNumbers);
         api.MapGet("/reveals", RevealsAsync).RequireAuthorization(Policies.ReadReveals);
         api.MapGet("/export", ExportAsync);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManageRegistry);
@@ -54,8 +59,19 @@ public static class ResidentsApi
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
     }
 
-    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, ConsoleContext console) =>
-        TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
+    /// <summary>The list by query string. A full ID number must not travel in a URL (logs, history): that search is a POST.</summary>
+    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, ConsoleContext console)
+    {
+        if (!string.IsNullOrWhiteSpace(q.IdNumber)) throw Infrastructure.Errors.DomainException.Invalid(nameof(q.IdNumber), "residents.id_search_post");
+        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
+    }
+
+    /// <summary>The same search with the filters in the body, so it can carry an ID number.</summary>
+    public static async Task<Ok<ResidentPage>> SearchAsync(ResidentQuery q, ResidentsService s, ConsoleContext console, HttpContext ctx)
+    {
+        ctx.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
+    }
 
     public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
         int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size);
@@ -107,6 +123,15 @@ public static class ResidentsApi
     public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, ConsoleContext console, HttpContext ctx)
     {
         var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ctx.RequestAborted);
+        ctx.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(content, ResidentsExport.ContentType, fileName);
+    }
+
+    /// <summary>The filtered list with full ID numbers and phones, for a role that may reveal; audited with its reason.</summary>
+    public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, ConsoleContext console, HttpContext ctx)
+    {
+        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(request.Filter.CommunityId), ToFilter(request.Filter), ctx.RequestAborted,
+            fullReason: request.Reason ?? "");
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(content, ResidentsExport.ContentType, fileName);
     }

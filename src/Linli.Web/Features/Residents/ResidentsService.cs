@@ -281,6 +281,16 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             .Select(m => new HouseholdMember(m.Id, m.Name, m.Gender, Age(m.BirthDate, today), m.Occupancy, m.Relation, m.From)).ToList());
     }
 
+    /// <summary>
+    /// Full ID numbers and phones of the given residents, for an export by a role that may reveal (the caller checks
+    /// the role and audits the export). Only residents the caller can see.
+    /// </summary>
+    public async Task<Dictionary<Guid, (string? IdNumber, string? Phone)>> FullNumbersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
+    {
+        var rows = await Visible().AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.IdNumberCipher, r.Phone }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => (r.IdNumberCipher is null ? null : crypto.Decrypt(r.IdNumberCipher), r.Phone));
+    }
+
     /// <summary>Decrypts the ID number for a role that needs it, with a reason; every reveal is audited.</summary>
     public async Task<string> RevealIdNumberAsync(Guid id, string? reason, CancellationToken ct = default)
     {
@@ -336,14 +346,25 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     /// <summary>The reveal log of one community, newest first: who saw whose full ID number, when and why.</summary>
     public async Task<List<RevealRow>> RevealsAsync(Guid communityId, int take = 200, CancellationToken ct = default)
     {
-        var entries = await db.AuditEntries.AsNoTracking().Where(a => a.Event == RevealEvent && a.CommunityId == communityId)
+        string[] events = [RevealEvent, AuditEvents.IdNumberSearched, AuditEvents.ResidentsExportedFull];
+        var entries = await db.AuditEntries.AsNoTracking().Where(a => events.Contains(a.Event) && a.CommunityId == communityId)
             .OrderByDescending(a => a.Id).Take(take).ToListAsync(ct);
         var ids = entries.Select(e => Guid.TryParse(e.ObjectId, out var g) ? g : Guid.Empty).Distinct().ToList();
         var names = await db.Residents.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
         return entries.Select(e =>
         {
             var id = Guid.TryParse(e.ObjectId, out var g) ? g : (Guid?)null;
-            return new RevealRow(e.At, e.UserName, id, id is { } x && names.TryGetValue(x, out var n) ? n : "?", e.Detail);
+            // A search by ID number names the number (masked); a full export says how many people it held.
+            var whose = id is { } x && names.TryGetValue(x, out var n) ? n
+                : e.Event == AuditEvents.IdNumberSearched ? e.Detail ?? "?"
+                : e.Event == AuditEvents.ResidentsExportedFull ? t.Get("residents.reveal_export", e.Detail?.Split(':')[0] ?? "?") : "?";
+            var reason = e.Event switch
+            {
+                AuditEvents.IdNumberSearched => t.Get("audit_event." + e.Event),
+                AuditEvents.ResidentsExportedFull => e.Detail?.Split(':', 2) is [_, var why] ? why.Trim() : e.Detail,
+                _ => e.Detail,
+            };
+            return new RevealRow(e.At, e.UserName, id, whose, reason);
         }).ToList();
     }
 

@@ -59,6 +59,7 @@ public static class AuditEvents
     public const string ConsentGiven = "resident.consent_given";
     public const string ConsentWithdrawn = "resident.consent_withdrawn";
     public const string ResidentsImported = "resident.imported";
+    public const string ResidentsExportedFull = "resident.exported_full";
 
     /// <summary>Every event above (read off the constants, so a new one cannot be left out of filters and texts).</summary>
     public static readonly string[] All = typeof(AuditEvents).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -107,7 +107,7 @@ public sealed class ResidentsApiTests(LinliFactory app)
 
         // The secretary reads the community's reveal log; staff do not.
         var reveals = await (await api.GetAsync("/api/residents/reveals")).JsonAsync(HttpStatusCode.OK);
-        var entry = reveals.EnumerateArray().First(r => r.GetProperty("residentId").GetGuid() == rid);
+        var entry = reveals.EnumerateArray().First(r => r.GetProperty("residentId").ValueKind == System.Text.Json.JsonValueKind.String && r.GetProperty("residentId").GetGuid() == rid);
         entry.GetProperty("residentName").GetString().ShouldBe("李秀珍");
         entry.GetProperty("reason").GetString().ShouldBe("办理高龄补贴");
         (await (await app.ApiAsAsync(Clients.Staff)).GetAsync("/api/residents/reveals")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -176,5 +176,15 @@ public sealed class ResidentsApiTests(LinliFactory app)
         IdNumber.TryParse("110105194912310021", out _).ShouldBe(IdNumber.Problem.CheckDigit);
         IdNumber.TryParse("110105194913310028", out _).ShouldBe(IdNumber.Problem.BirthDate);
         IdNumber.TryParse("11010519491231002", out _).ShouldBe(IdNumber.Problem.Length);
+    }
+
+    [Fact]
+    public async Task The_same_person_registered_at_once_from_several_desks_is_created_once_and_the_others_get_a_clear_answer()
+    {
+        var api = await app.ApiAsAsync(Clients.Staff);
+        var id = IdFor(new DateOnly(1949, 10, 1), NextSeq());
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => api.PostAsJsonAsync("/api/residents", new { name = "并发", idNumber = id })));
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.Conflict || r.StatusCode == HttpStatusCode.BadRequest);
     }
 }

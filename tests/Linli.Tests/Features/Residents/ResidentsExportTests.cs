@@ -64,4 +64,59 @@ public sealed class ResidentsExportTests(LinliFactory app)
         file.Content.Headers.ContentDisposition!.FileName!.ShouldEndWith(".xlsx");
         (await file.Content.ReadAsByteArrayAsync())[..2].ShouldBe("PK"u8.ToArray()); // a zip package
     }
+
+    [Fact]
+    public async Task A_role_that_may_reveal_exports_full_numbers_with_a_reason_and_the_secretary_sees_it_in_the_reveal_log()
+    {
+        var staff = await app.ApiAsAsync(Clients.Staff);
+        var mark = Clients.Unique("完整");
+        var id = ResidentsApiTests.IdFor(new DateOnly(1952, 2, 2), 611);
+        (await staff.PostAsJsonAsync("/api/residents", new { name = mark, idNumber = id, phone = "13812340611" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        await (await staff.PostAsJsonAsync("/api/residents/export", new { filter = new { name = mark }, reason = "" })).ShouldBeFieldErrorAsync("Reason");
+        var response = await staff.PostAsJsonAsync("/api/residents/export", new { filter = new { name = mark }, reason = "民政高龄津贴申报" });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var rows = MiniExcelLibs.MiniExcel.Query(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        rows.Count.ShouldBe(1);
+        rows[0]["身份证号"].ShouldBe(id);
+        rows[0]["手机号"].ShouldBe("13812340611");
+
+        // Roles that may not reveal get the masked export only.
+        (await (await app.ApiAsAsync(Clients.GridMember)).PostAsJsonAsync("/api/residents/export", new { filter = new { name = mark }, reason = "看看" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await (await app.ApiAsAsync(Clients.Volunteer)).PostAsJsonAsync("/api/residents/export", new { filter = new { name = mark }, reason = "看看" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        var secretary = await app.ApiAsAsync(Clients.Secretary);
+        var log = await (await secretary.GetAsync("/api/residents/reveals")).JsonAsync(HttpStatusCode.OK);
+        log.EnumerateArray().ShouldContain(r => r.GetProperty("reason").GetString() == "民政高龄津贴申报" && r.GetProperty("residentName").GetString()!.Contains('1'));
+    }
+
+    [Fact]
+    public async Task The_page_searches_by_id_number_only_by_post_and_exports_full_details_with_a_reason()
+    {
+        var staff = await app.ApiAsAsync(Clients.Staff);
+        var mark = Clients.Unique("精确");
+        var id = ResidentsApiTests.IdFor(new DateOnly(1953, 3, 3), 613);
+        (await staff.PostAsJsonAsync("/api/residents", new { name = mark, idNumber = id })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var pages = await app.PagesAsAsync(Clients.Staff);
+        // An ID number in a URL is ignored: not used as a filter, not put into the search field or the list's links.
+        var fromUrl = await pages.GetStringAsync($"/console/residents?idNumber={id}&name={Uri.EscapeDataString(mark)}");
+        fromUrl.ShouldNotContain($"value=\"{id}\"");
+        fromUrl.ShouldNotContain($"handler=Export&amp;idNumber");
+        var found = await pages.PostFormAsync("/console/residents?handler=IdSearch", new() { ["IdNumber"] = id }, formPage: "/console/residents");
+        found.StatusCode.ShouldBe(HttpStatusCode.OK);
+        found.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        var html = await found.Content.ReadAsStringAsync();
+        html.ShouldContain(mark);
+        html.ShouldContain(id[..3] + new string('*', 11) + id[^4..]); // the list shows it masked (the search field keeps what was typed; the page is no-store)
+
+        var noReason = await pages.PostFormAsync($"/console/residents?handler=ExportFull", new() { ["name"] = mark, ["Reason"] = "" }, formPage: "/console/residents");
+        (await noReason.Content.ReadAsStringAsync()).ShouldContain("id=\"Reason-error\"");
+        var file = await pages.PostFormAsync($"/console/residents?handler=ExportFull", new() { ["name"] = mark, ["Reason"] = "核对户籍" }, formPage: "/console/residents");
+        file.Content.Headers.ContentType!.MediaType.ShouldBe(ResidentsExportContentType);
+        var rows = MiniExcelLibs.MiniExcel.Query(new MemoryStream(await file.Content.ReadAsByteArrayAsync()), useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        rows.Single()["身份证号"].ShouldBe(id);
+    }
+
+    private const string ResidentsExportContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
