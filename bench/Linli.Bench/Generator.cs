@@ -177,7 +177,7 @@ public static class Generator
         }
         var count = rest > 0 ? s.Communities : 0;
         var candidates = (await db.Divisions.Where(d => d.Level == DivisionLevel.Community).OrderBy(d => d.Code).ToListAsync(ct))
-            .Where(d => !used.Contains(d.Code) && Community.ShortNameOf(d.Name).EndsWith("社区", StringComparison.Ordinal)).ToList();
+            .Where(d => !used.Contains(d.Code) && Community.ShortNameOf(d.Name).EndsWith("社区", StringComparison.Ordinal) && !d.Name.Contains("虚拟")).ToList();
         if (candidates.Count < count) throw new UsageException($"--communities {count}: only {candidates.Count} unused urban community divisions are loaded");
         var chosen = candidates.OrderBy(_ => random.Next()).Take(count).ToList();
         // Sizes vary ±50 % around the mean; the last one takes what is left.
@@ -390,13 +390,13 @@ public static class Generator
                     people.Add(new Person(G(_people.Chance(0.55)), _people.Between(22, 45), RelationToHead.Head));
                     break;
                 case Kind.ElderCouple:
-                    Couple(60, 92);
+                    Couple(55, 92);
                     break;
                 case Kind.YoungCouple:
                     Couple(24, 40);
                     break;
                 case Kind.Nuclear:
-                    Couple(30, 56);
+                    Couple(28, 58);
                     Children(people.Min(x => x.Age), _people.Chance(0.7) ? 1 : 2);
                     break;
                 case Kind.ThreeGenerations:
@@ -407,7 +407,7 @@ public static class Generator
                     for (var i = 0; i < parents; i++) people.Add(new Person(G(i == 0 ? _people.Chance(0.3) : true), Math.Min(98, headAge + _people.Between(23, 32)), RelationToHead.Parent));
                     break;
                 case Kind.ElderWithChild:
-                    var elder = _people.Between(62, 90);
+                    var elder = _people.Between(58, 90);
                     people.Add(new Person(G(_people.Chance(0.35)), elder, RelationToHead.Head));
                     people.Add(new Person(G(_people.Chance(0.5)), Math.Max(18, elder - _people.Between(24, 34)), RelationToHead.Child));
                     break;
