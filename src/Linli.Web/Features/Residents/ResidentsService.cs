@@ -115,7 +115,9 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             var tail = f.Phone.Trim();
             if (!(tail.Length == 4 && tail.All(char.IsAsciiDigit)) && !InputValidator.IsMobile(tail))
                 throw DomainException.Invalid(nameof(f.Phone), "residents.phone_search_digits");
-            q = q.Where(r => r.Phone != null && r.Phone.EndsWith(tail));
+            // The tail is a column of its own with an index: a suffix LIKE would read every resident of the community.
+            var last4 = tail[^4..];
+            q = tail.Length == 4 ? q.Where(r => r.PhoneTail == last4) : q.Where(r => r.PhoneTail == last4 && r.Phone == tail);
         }
         if (!string.IsNullOrWhiteSpace(f.IdNumber))
         {
