@@ -95,13 +95,13 @@ public sealed class People(Random random, Faker faker, DateOnly today)
     {
         for (var attempt = 0; ; attempt++)
         {
+            if (attempt > 1000) throw new InvalidOperationException($"no free ID number left for {areaCode} {birth}");
             var seq = random.Next(50) * 2 + (gender == Gender.Male ? 1 : 0) + random.Next(10) * 100; // 000–999 of the right parity
             var first17 = $"{areaCode}{birth:yyyyMMdd}{seq:000}";
             var value = first17 + Web.Features.Residents.IdNumber.CheckChar(first17);
             if (!_idNumbers.Add(value)) continue;
             if (Web.Features.Residents.IdNumber.TryParse(value, out var id) != Web.Features.Residents.IdNumber.Problem.None || id.Gender != gender || id.BirthDate != birth)
                 throw new InvalidOperationException($"generated an invalid ID number for {birth} {gender}");
-            if (attempt > 1000) throw new InvalidOperationException($"no free ID number left for {areaCode} {birth}");
             return id;
         }
     }

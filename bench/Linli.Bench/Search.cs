@@ -34,12 +34,18 @@ public static class Search
         new("idnumber", (t, r) => "idNumber=" + t.PickWhere(r, x => x.IdNumber is not null).IdNumber, true),
         new("estate", (t, r) => "estateId=" + t.PickWhere(r, x => x.EstateId is not null).EstateId, true),
         new("building", (t, r) => "buildingId=" + t.PickWhere(r, x => x.BuildingId is not null).BuildingId, true),
-        new("entrance", (t, r) => t.PickWhere(r, x => x.BuildingId is not null) is var x ? $"buildingId={x.BuildingId}&entrance={x.Entrance}" : "", true),
-        new("home", (t, r) => t.PickWhere(r, x => x.BuildingId is not null) is var x ? $"buildingId={x.BuildingId}&entrance={x.Entrance}&home={x.Home}" : "", true),
+        new("entrance", (t, r) => Address(t, r, withHome: false), true),
+        new("home", (t, r) => Address(t, r, withHome: true), true),
         new("tag", (t, r) => "tag=" + t.Tags[r.Next(t.Tags.Count)], true),
         new("grid", (t, r) => "gridId=" + t.Grids[r.Next(t.Grids.Count)], false),
         new("all", (_, _) => "", true),                                                                              // the list as it opens
     ];
+
+    private static string Address(Terms t, Random r, bool withHome)
+    {
+        var x = t.PickWhere(r, p => p.BuildingId is not null);
+        return $"buildingId={x.BuildingId}&entrance={x.Entrance}" + (withHome ? $"&home={x.Home}" : "");
+    }
 
     public static async Task<string> RunAsync(Options o, string work, CancellationToken ct)
     {
@@ -97,7 +103,7 @@ public static class Search
 
             var terms = await Terms.DrawAsync(connection, Generator.Crypto(keys), community, o.Int("seed", 42, 0, int.MaxValue), ct);
             Log.Line($"signed in {phone} (staff, TOTP); community {community} holds {terms.CommunityResidents:N0} of {terms.AllResidents:N0} residents; " +
-                     $"terms from {terms.Sample.Count} random residents, {terms.Grids.Count} grids, {terms.Tags.Count} tag kinds");
+                     $"terms from {terms.Sample.Count} random residents, {terms.Grids.Count} grids, {terms.Tags.Count} tag rows");
             if (terms.CommunityResidents < 50_000) Log.Line("note: the searched community holds under 50,000 residents; the target is meant for a large one");
 
             var random = new Random(o.Int("seed", 42, 0, int.MaxValue));
