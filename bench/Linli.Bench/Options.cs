@@ -11,6 +11,8 @@ public sealed class Options
     [
         "runs", "connections", "duration", "warmup", "url", "app", "repo", "start-timeout", "keep", "help",
         "env", "publish-arg", "phases", "phone", "password", "poll-ms", "max-requests",
+        "provider", "residents", "communities", "connection", "seed", "keys", "large-community", "large-residents",
+        "sqlite", "requests", "totp-key",
     ];
 
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
@@ -89,6 +91,12 @@ public sealed class Options
           pages       start the app (demo DB), sign in a resident, closed-loop load on / (signed in) then on
                       /health/live (two phases one after the other), each with a warm-up that is not counted
 
+          generate    make communities, estates, buildings, homes, households, residents (valid GB 11643 ID numbers,
+                      encrypted as the app does), tags and grids, and load them straight into the database:
+                      PostgreSQL by binary COPY (a private server unless --connection), SQLite in one transaction
+          search      PostgreSQL with generated residents (generated here unless --connection), the published app on
+                      it, a staff member signed in through the JSON API; p50/p95 of each kind of residents search
+
         options:
           --runs N              coldstart: runs (default 5)
           --connections C       pages: concurrent workers = connections (default 32)
@@ -105,7 +113,20 @@ public sealed class Options
           --env KEY=VALUE       extra environment for the started app (repeatable)
           --start-timeout S     give up on a start after S seconds (default 120)
           --poll-ms MS          coldstart: poll interval (default 20)
-          --keep                keep the temporary folder (published app, databases, server logs)
+          --keep                keep the temporary folder (published app, databases, server logs); generate and
+                                search: also keep the private PostgreSQL running (its connection string is printed)
+          --provider P          generate: postgres (default) or sqlite
+          --residents N         generate/search: residents to make (default 1000000)
+          --communities N       generate/search: new communities besides the large one (default residents / 10000)
+          --large-community C   generate/search: the 12-digit division code of one community that gets
+                                --large-residents (search default 130108007024, the demo's 融华府社区; generate: none)
+          --large-residents N   generate/search: residents of that community (default 60000)
+          --connection CS       generate/search: an existing database (search: one that is already generated)
+          --sqlite FILE         generate --provider sqlite: the database file (default in the work folder)
+          --keys PATH           the field-keys file the app reads too (Crypto:KeyFile); required with --connection
+          --seed N              generate: random seed (default 42)
+          --requests N          search: measured requests per kind (default 200, after 20 warm-up requests)
+          --phone P --password P --totp-key K  search: the staff member (default the demo staff 13800000002)
         """;
 }
 

@@ -46,6 +46,8 @@ public sealed class Resident : ICommunityOwned
     public string? IdNumberHash { get; private set; }
     public string? IdNumberMasked { get; private set; }
     public string? Phone { get; private set; }
+    /// <summary>The last 4 digits of <see cref="Phone"/>, kept with it: the registry searches by them (indexed).</summary>
+    public string? PhoneTail { get; private set; }
     public string? EmergencyContactName { get; private set; }
     public string? EmergencyContactPhone { get; private set; }
     /// <summary>能人: skills neighbours can call on (tailoring, haircut, appliance repair …), comma-separated.</summary>
@@ -76,7 +78,7 @@ public sealed class Resident : ICommunityOwned
             Gender = gender;
             BirthDate = birthDate;
         }
-        Phone = Clean(phone);
+        SetPhone(phone);
         EmergencyContactName = Clean(emergencyName);
         EmergencyContactPhone = Clean(emergencyPhone);
         Skills = Clean(skills);
@@ -99,7 +101,7 @@ public sealed class Resident : ICommunityOwned
     /// <summary>What the resident corrects on the own page: phone and emergency contact.</summary>
     public void CorrectContact(string? phone, string? emergencyName, string? emergencyPhone, DateTime now)
     {
-        Phone = Clean(phone);
+        SetPhone(phone);
         EmergencyContactName = Clean(emergencyName);
         EmergencyContactPhone = Clean(emergencyPhone);
         UpdatedAt = now;
@@ -152,6 +154,12 @@ public sealed class Resident : ICommunityOwned
         foreach (var n in custom.Where(n => Tags.All(t => t.CustomName != n))) Tags.Add(new ResidentTag(this, TagKind.Custom, n));
     }
 
+    private void SetPhone(string? phone)
+    {
+        Phone = Clean(phone);
+        PhoneTail = Phone is { Length: >= 4 } p ? p[^4..] : null;
+    }
+
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
@@ -191,12 +199,16 @@ public sealed class ResidentConfiguration : IEntityTypeConfiguration<Resident>
         b.Property(x => x.IdNumberHash).HasMaxLength(64).IsUnicode(false);
         b.Property(x => x.IdNumberMasked).HasMaxLength(18).IsUnicode(false);
         b.Property(x => x.Phone).HasMaxLength(11).IsUnicode(false);
+        b.Property(x => x.PhoneTail).HasMaxLength(4).IsUnicode(false);
         b.Property(x => x.EmergencyContactName).HasMaxLength(50);
         b.Property(x => x.EmergencyContactPhone).HasMaxLength(11).IsUnicode(false);
         b.Property(x => x.Skills).HasMaxLength(200);
         b.Property(x => x.Notes).HasMaxLength(1000);
         b.HasIndex(x => new { x.CommunityId, x.IdNumberHash }).IsUnique();
-        b.HasIndex(x => new { x.CommunityId, x.Name });
+        // Every registry search runs inside one community. With Id in the index, the name search ("any part of the
+        // name": LIKE '%秀兰%') and the list's ORDER BY Name, Id read only the index (see docs/decisions/0005).
+        b.HasIndex(x => new { x.CommunityId, x.Name, x.Id });
+        b.HasIndex(x => new { x.CommunityId, x.PhoneTail });
         b.HasIndex(x => x.AccountId);
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Residences).WithOne().HasForeignKey(r => r.ResidentId).OnDelete(DeleteBehavior.Cascade);
@@ -209,8 +221,9 @@ public sealed class ResidenceConfiguration : IEntityTypeConfiguration<Residence>
 {
     public void Configure(EntityTypeBuilder<Residence> b)
     {
-        b.HasIndex(x => new { x.CommunityId, x.HomeId, x.To });
-        b.HasIndex(x => new { x.CommunityId, x.ResidentId });
+        // Covering both ways: who lives in these homes now (address and grid searches), and where these people live now.
+        b.HasIndex(x => new { x.CommunityId, x.HomeId, x.To, x.ResidentId });
+        b.HasIndex(x => new { x.CommunityId, x.ResidentId, x.To, x.HomeId });
         b.HasOne<Home>().WithMany().HasForeignKey(x => x.HomeId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -115,7 +115,9 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             var tail = f.Phone.Trim();
             if (!(tail.Length == 4 && tail.All(char.IsAsciiDigit)) && !InputValidator.IsMobile(tail))
                 throw DomainException.Invalid(nameof(f.Phone), "residents.phone_search_digits");
-            q = q.Where(r => r.Phone != null && r.Phone.EndsWith(tail));
+            // The tail is a column of its own with an index: a suffix LIKE would read every resident of the community.
+            var last4 = tail[^4..];
+            q = tail.Length == 4 ? q.Where(r => r.PhoneTail == last4) : q.Where(r => r.PhoneTail == last4 && r.Phone == tail);
         }
         if (!string.IsNullOrWhiteSpace(f.IdNumber))
         {
@@ -150,7 +152,10 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         }
         var seesWithdrawn = SeesWithdrawnTags;
         var total = await q.CountAsync(ct);
-        var rows = await q.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip((page - 1) * size).Take(size)
+        // The page's ids first, from the (CommunityId, Name, Id) index alone; whole rows are read only for the ones shown,
+        // not for every resident the name filter passes over on its way to the page (a deferred join).
+        var pageIds = q.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip((page - 1) * size).Take(size).Select(r => r.Id);
+        var rows = await db.Residents.AsNoTracking().Where(r => pageIds.Contains(r.Id)).OrderBy(r => r.Name).ThenBy(r => r.Id)
             .Select(r => new { r.Id, r.Name, r.Gender, r.BirthDate, r.IdNumberMasked, r.Phone, Tags = r.Tags.Where(x => seesWithdrawn || !x.ConsentWithdrawn).Select(x => new { x.Kind, x.CustomName }).ToList() })
             .ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();

@@ -26,17 +26,38 @@ public static class DataSetup
         {
             var cs = builder.Configuration.GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
-            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(cs, n => n.MigrationsHistoryTable("__migrations")));
+            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseLinliPostgres(cs));
         }
         else
         {
             var cs = SqliteConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(cs, s => s.MigrationsHistoryTable("__migrations")));
+            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseLinliSqlite(cs));
         }
         // Data-protection keys (cookies, bearer tokens, antiforgery) live in the database, so several app nodes share them.
         builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("Linli");
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>How the app talks to PostgreSQL; also used by tools that open the app's database (the bench's generator).</summary>
+    public static DbContextOptionsBuilder UseLinliPostgres(this DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__migrations"));
+
+    public static DbContextOptionsBuilder UseLinliSqlite(this DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__migrations"));
+
+    /// <summary>A context of the provider's own type, outside the app's container (design time, tools).</summary>
+    public static AppDbContext CreateContext(DatabaseProvider provider, string connectionString, TenantScope scope)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var pg = new DbContextOptionsBuilder<PostgresAppDbContext>();
+            pg.UseLinliPostgres(connectionString);
+            return new PostgresAppDbContext(pg.Options, scope);
+        }
+        var sqlite = new DbContextOptionsBuilder<SqliteAppDbContext>();
+        sqlite.UseLinliSqlite(connectionString);
+        return new SqliteAppDbContext(sqlite.Options, scope);
     }
 
     public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
@@ -74,13 +95,11 @@ public static class DataSetup
 public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
 {
     public SqliteAppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design.db", s => s.MigrationsHistoryTable("__migrations")).Options,
-            new TenantScope(new HttpContextAccessor()));
+        (SqliteAppDbContext)DataSetup.CreateContext(DatabaseProvider.Sqlite, "Data Source=design.db", new TenantScope(new HttpContextAccessor()));
 }
 
 public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
 {
     public PostgresAppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=linli_design", n => n.MigrationsHistoryTable("__migrations")).Options,
-            new TenantScope(new HttpContextAccessor()));
+        (PostgresAppDbContext)DataSetup.CreateContext(DatabaseProvider.Postgres, "Host=localhost;Database=linli_design", new TenantScope(new HttpContextAccessor()));
 }

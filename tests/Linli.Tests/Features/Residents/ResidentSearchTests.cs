@@ -70,4 +70,36 @@ public sealed class ResidentSearchTests(LinliFactory app)
         var audit = await app.ApiAsAsync(Clients.AuditAdmin);
         (await (await audit.GetAsync("/api/audit?event=resident.id_searched")).JsonAsync(HttpStatusCode.OK)).GetProperty("total").GetInt32().ShouldBeGreaterThan(0);
     }
+
+    [Fact]
+    public async Task The_phone_search_follows_a_changed_phone_by_its_last_4_digits_or_the_whole_number()
+    {
+        var api = await app.ApiAsAsync(Clients.Staff);
+        var suffix = Clients.Unique("");
+        var home = await DemoHomeAsync(api, "东华国樾府", "2", "1-502");
+        var name = "钱秀梅" + suffix;
+        var id = await RegisterAsync(api, new { name, phone = "13755550311" }, home);
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=0311")).JsonAsync(HttpStatusCode.OK)).ShouldBe([name]);
+
+        (await api.PutAsJsonAsync($"/api/residents/{id}", new { name, phone = "13755550922" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=0311")).JsonAsync(HttpStatusCode.OK)).ShouldBeEmpty();
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=0922")).JsonAsync(HttpStatusCode.OK)).ShouldBe([name]);
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=13755550922")).JsonAsync(HttpStatusCode.OK)).ShouldBe([name]);
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=13755550311")).JsonAsync(HttpStatusCode.OK)).ShouldBeEmpty();
+
+        (await api.PutAsJsonAsync($"/api/residents/{id}", new { name, phone = (string?)null })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        Names(await (await api.GetAsync($"/api/residents?name={suffix}&phone=0922")).JsonAsync(HttpStatusCode.OK)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_phone_tail_is_kept_by_every_method_that_sets_the_phone()
+    {
+        var r = new Linli.Web.Features.Residents.Resident(Guid.CreateVersion7(), "王秀兰", DateTime.UtcNow);
+        r.Update("王秀兰", null, null, " 13900001234 ", null, null, null, null, DateTime.UtcNow);
+        r.PhoneTail.ShouldBe("1234");
+        r.CorrectContact("13900005678", null, null, DateTime.UtcNow);
+        r.PhoneTail.ShouldBe("5678");
+        r.CorrectContact(" ", null, null, DateTime.UtcNow);
+        r.PhoneTail.ShouldBeNull();
+    }
 }

@@ -388,9 +388,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ResidentId");
 
-                    b.HasIndex("CommunityId", "ResidentId");
+                    b.HasIndex("CommunityId", "HomeId", "To", "ResidentId");
 
-                    b.HasIndex("CommunityId", "HomeId", "To");
+                    b.HasIndex("CommunityId", "ResidentId", "To", "HomeId");
 
                     b.ToTable("Residences");
                 });
@@ -453,6 +453,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnicode(false)
                         .HasColumnType("character varying(11)");
 
+                    b.Property<string>("PhoneTail")
+                        .HasMaxLength(4)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(4)");
+
                     b.Property<string>("Skills")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -467,7 +472,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("CommunityId", "IdNumberHash")
                         .IsUnique();
 
-                    b.HasIndex("CommunityId", "Name");
+                    b.HasIndex("CommunityId", "PhoneTail");
+
+                    b.HasIndex("CommunityId", "Name", "Id");
 
                     b.ToTable("Residents");
                 });

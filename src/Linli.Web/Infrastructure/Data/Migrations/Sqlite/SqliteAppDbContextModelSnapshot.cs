@@ -383,9 +383,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("ResidentId");
 
-                    b.HasIndex("CommunityId", "ResidentId");
+                    b.HasIndex("CommunityId", "HomeId", "To", "ResidentId");
 
-                    b.HasIndex("CommunityId", "HomeId", "To");
+                    b.HasIndex("CommunityId", "ResidentId", "To", "HomeId");
 
                     b.ToTable("Residences");
                 });
@@ -448,6 +448,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PhoneTail")
+                        .HasMaxLength(4)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Skills")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -462,7 +467,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CommunityId", "IdNumberHash")
                         .IsUnique();
 
-                    b.HasIndex("CommunityId", "Name");
+                    b.HasIndex("CommunityId", "PhoneTail");
+
+                    b.HasIndex("CommunityId", "Name", "Id");
 
                     b.ToTable("Residents");
                 });
