@@ -7,6 +7,7 @@ using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Features.Residents;
 using Linli.Web.Features.Residents.Import;
 using Linli.Web.Features.Users;
+using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Operations;
@@ -27,6 +28,7 @@ builder.AddPlaces();
 builder.AddGrids();
 builder.AddResidents();
 builder.AddResidentImport();
+builder.AddWorkOrders();
 builder.AddAuditLog();
 builder.AddDemo();
 
@@ -62,6 +64,7 @@ app.MapPlacesApi();
 app.MapGridsApi();
 app.MapResidentsApi();
 app.MapImportApi();
+app.MapWorkOrdersApi();
 app.MapAuditApi();
 
 await app.RunAsync();

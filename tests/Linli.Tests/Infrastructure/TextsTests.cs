@@ -50,6 +50,8 @@ public sealed partial class TextsTests
             ["gender."] = Enum.GetNames<Linli.Web.Features.Residents.Gender>(),
             ["occupancy."] = Enum.GetNames<Linli.Web.Features.Residents.Occupancy>(),
             ["relation."] = Enum.GetNames<Linli.Web.Features.Residents.RelationToHead>(),
+            ["workorders.status."] = Enum.GetNames<Linli.Web.Features.WorkOrders.WorkOrderStatus>(),
+            ["workorders.plain."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Step>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),
         };
@@ -63,6 +65,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|import|list|nav|places|portal|prefs|profile|residents|survey|users|validation)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|import|list|nav|places|portal|prefs|profile|residents|survey|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

@@ -160,6 +160,25 @@ public static class DemoSeeder
                 Ensure(await users.UpdateAsync(user));
             }
         }
+        // Work orders: the property companies and a partner unit of 融华府, its volunteer team, the usual categories;
+        // 管道堵塞 goes to the estate's property company by default (seed 000: the blocked sink).
+        var rhf = byCode["130108007024"].Id;
+        var rongchuang = new Partners.PartnerUnit(rhf, Partners.PartnerKind.PropertyCompany, "融创物业", "0311-85000001");
+        var donghua = new Partners.PartnerUnit(rhf, Partners.PartnerKind.PropertyCompany, "东华物业", "0311-85000002");
+        var water = new Partners.PartnerUnit(rhf, Partners.PartnerKind.Partner, "裕华区供水维修服务站", "0311-85000003");
+        var team = new Teams.Team(rhf, Teams.TeamKind.VolunteerTeam, "红色管家志愿服务队");
+        db.PartnerUnits.AddRange(rongchuang, donghua, water);
+        db.Teams.Add(team);
+        var categories = WorkOrders.WorkOrderCategory.Defaults(rhf).ToList();
+        categories.Single(c => c.Name == "管道堵塞").SetDefaultHandler(new WorkOrders.Handler(WorkOrders.HandlerKind.PropertyCompany, rongchuang.Id, rongchuang.Name));
+        categories.Single(c => c.Name == "漏水").SetDefaultHandler(new WorkOrders.Handler(WorkOrders.HandlerKind.PartnerUnit, water.Id, water.Name));
+        db.WorkOrderCategories.AddRange(categories);
+        var staffUsers = await db.Users.Where(u => u.UserName == "13800000004" || u.UserName == "13800000005" || u.UserName == "13800000006").ToDictionaryAsync(u => u.UserName!, ct);
+        db.UserScopes.Add(UserScope.ForPartnerUnit(staffUsers["13800000004"].Id, rhf, rongchuang.Id));
+        db.UserScopes.Add(UserScope.ForPartnerUnit(staffUsers["13800000005"].Id, rhf, water.Id));
+        db.UserScopes.Add(UserScope.ForTeam(staffUsers["13800000006"].Id, rhf, team.Id));
+        await db.SaveChangesAsync(ct);
+
         // The demo resident 王秀兰 and her husband live in 融创裕华壹号 1号楼 1-101; her account sees the household.
         var crypto = sp.GetRequiredService<Infrastructure.Privacy.IFieldCrypto>();
         var home = await db.Homes.Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h, b })

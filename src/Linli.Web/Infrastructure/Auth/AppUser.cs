@@ -50,6 +50,12 @@ public sealed class UserScope
     public static UserScope ForGrid(Guid userId, Guid communityId, Guid gridId) =>
         new() { UserId = userId, Kind = ScopeKind.Grid, TargetId = gridId, CommunityId = communityId };
 
+    public static UserScope ForPartnerUnit(Guid userId, Guid communityId, Guid unitId) =>
+        new() { UserId = userId, Kind = ScopeKind.PartnerUnit, TargetId = unitId, CommunityId = communityId };
+
+    public static UserScope ForTeam(Guid userId, Guid communityId, Guid teamId) =>
+        new() { UserId = userId, Kind = ScopeKind.Team, TargetId = teamId, CommunityId = communityId };
+
     public static UserScope ForSubdistrict(Guid userId, string subdistrictCode) =>
         new() { UserId = userId, Kind = ScopeKind.Subdistrict, SubdistrictCode = subdistrictCode };
 }

@@ -34,6 +34,11 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<ResidentTag> ResidentTags => Set<ResidentTag>();
     public DbSet<SurveyVisit> SurveyVisits => Set<SurveyVisit>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Features.Partners.PartnerUnit> PartnerUnits => Set<Features.Partners.PartnerUnit>();
+    public DbSet<Features.Teams.Team> Teams => Set<Features.Teams.Team>();
+    public DbSet<Features.WorkOrders.WorkOrderCategory> WorkOrderCategories => Set<Features.WorkOrders.WorkOrderCategory>();
+    public DbSet<Features.WorkOrders.WorkOrder> WorkOrders => Set<Features.WorkOrders.WorkOrder>();
+    public DbSet<Features.WorkOrders.WorkOrderEvent> WorkOrderEvents => Set<Features.WorkOrders.WorkOrderEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TenantScope Scope => scope;

@@ -22,6 +22,12 @@ public sealed class TenantScope(IHttpContextAccessor http)
     /// <summary>Grids the user is scoped to (grid members see only their grids' households and orders).</summary>
     public IReadOnlyList<Guid> GridIds => _grids ??= FromClaims(LinliClaims.Grid);
 
+    /// <summary>Partner units (property companies included) and teams the user works for: they see what is dispatched to them.</summary>
+    public IReadOnlyList<Guid> PartnerUnitIds => _partners ??= FromClaims(LinliClaims.PartnerUnit);
+    public IReadOnlyList<Guid> TeamIds => _teams ??= FromClaims(LinliClaims.Team);
+    private IReadOnlyList<Guid>? _partners;
+    private IReadOnlyList<Guid>? _teams;
+
     public bool CanSee(Guid communityId) => SeesAll || CommunityIds.Contains(communityId);
 
     /// <summary>
@@ -39,6 +45,8 @@ public sealed class TenantScope(IHttpContextAccessor http)
         _all = true;
         _communities = [];
         _grids = [];
+        _partners = [];
+        _teams = [];
         _limited = false;
     }
 
@@ -48,6 +56,8 @@ public sealed class TenantScope(IHttpContextAccessor http)
         _all = false;
         _communities = Read(principal, LinliClaims.Community);
         _grids = Read(principal, LinliClaims.Grid);
+        _partners = Read(principal, LinliClaims.PartnerUnit);
+        _teams = Read(principal, LinliClaims.Team);
         _limited = principal.IsInRole(Roles.GridMember) && !principal.IsInRole(Roles.Staff) && !principal.IsInRole(Roles.Secretary)
             && !principal.IsInRole(Roles.SubdistrictAdmin);
     }

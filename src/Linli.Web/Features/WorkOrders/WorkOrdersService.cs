@@ -1,0 +1,412 @@
+using System.Globalization;
+using Linli.Web.Features.Grids;
+using Linli.Web.Features.Partners;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.WorkOrders;
+
+public sealed class PlaceInput
+{
+    public Guid? EstateId { get; set; }
+    public Guid? BuildingId { get; set; }
+    public int? EntranceNumber { get; set; }
+    public Guid? HomeId { get; set; }
+    public string? Text { get; set; }
+}
+
+public sealed class NewWorkOrder
+{
+    public Guid? CommunityId { get; set; }
+    public Guid CategoryId { get; set; }
+    public string? Description { get; set; }
+    public PlaceInput Place { get; set; } = new();
+    /// <summary>Staff only: Phone or Visit (on a resident's behalf), GridPatrol. A resident's report is always ResidentApp.</summary>
+    public Channel? Channel { get; set; }
+    /// <summary>Staff: the resident from the registry the order is for.</summary>
+    public Guid? ResidentId { get; set; }
+}
+
+public sealed record HandlerInput(HandlerKind Kind, Guid Id);
+
+/// <summary>What a step may carry: a handler (dispatch, transfer), a reason or note, a result, a rating, hours, a decision.</summary>
+public sealed class StepInput
+{
+    public HandlerInput? Handler { get; set; }
+    public string? Reason { get; set; }
+    public string? Result { get; set; }
+    public int? Rating { get; set; }
+    public string? Comment { get; set; }
+    public int? Hours { get; set; }
+    public bool? Approve { get; set; }
+}
+
+public sealed record WorkOrderRow(Guid Id, string Number, Channel Channel, string Category, WorkOrderStatus Status, string Place, string? HandlerName,
+    DateTime CreatedAt, DateTime ResolutionDueAt, bool Overdue, int UrgeCount);
+
+public sealed record TimelineEntry(Step Step, DateTime At, string ActorName, string? Note, string PlainText);
+
+public sealed record WorkOrderDetail(Guid Id, string Number, Channel Channel, Guid CategoryId, string Category, WorkOrderStatus Status, string Description,
+    string Place, HandlerKind? HandlerKind, Guid? HandlerId, string? HandlerName, DateTime CreatedAt, DateTime ResponseDueAt, DateTime ResolutionDueAt,
+    DateTime? DoneAt, string? Result, int? Rating, string? RatingComment, int ReopenCount, int UrgeCount, int? ExtensionHoursRequested,
+    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int ResponseHours, int ResolutionHours, int WarningLeadHours, bool WorkingHours,
+    bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired);
+
+/// <summary>
+/// Work orders: create from every channel, see what the caller may see, and take the flow's steps. Who sees an order:
+/// the resident who reported it; the community's staff; a grid member the orders of the own grid and those dispatched
+/// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
+/// </summary>
+public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t)
+{
+    private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
+    private Guid? Me => User.UserId();
+    private Actor MeActor => new(Me, User.DisplayName());
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Community staff: the secretary, staff and subdistrict admins act on every order of their communities.</summary>
+    private bool IsCommunityStaff => User.IsInRole(Roles.Staff) || User.IsInRole(Roles.Secretary) || User.IsInRole(Roles.SubdistrictAdmin);
+
+    /// <summary>The orders the caller may see (the tenant filter has already kept the communities).</summary>
+    private IQueryable<WorkOrder> Visible()
+    {
+        var orders = db.WorkOrders.AsQueryable();
+        if (IsCommunityStaff) return orders;
+        var me = Me ?? Guid.Empty;
+        var partners = scope.PartnerUnitIds;
+        var teams = scope.TeamIds;
+        var grids = scope.GridIds;
+        var areas = db.AreasOf(grids);
+        return orders.Where(o =>
+            o.ReporterAccountId == me
+            || ((o.HandlerKind == HandlerKind.Staff || o.HandlerKind == HandlerKind.GridMember) && o.HandlerId == me)
+            || ((o.HandlerKind == HandlerKind.PropertyCompany || o.HandlerKind == HandlerKind.PartnerUnit) && partners.Contains(o.HandlerId!.Value))
+            || (o.HandlerKind == HandlerKind.Team && teams.Contains(o.HandlerId!.Value))
+            || (o.BuildingId != null && areas.Any(a => a.BuildingId == o.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == o.EntranceNumber))));
+    }
+
+    // ---------------------------------------------------------------- categories
+
+    public async Task<List<CategoryRow>> CategoriesAsync(Guid communityId, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(communityId)) throw new NotFoundException();
+        await EnsureCategoriesAsync(communityId, ct);
+        return await db.WorkOrderCategories.AsNoTracking().Where(c => c.CommunityId == communityId)
+            .OrderBy(c => c.ParentId == null ? c.SortOrder : 0).ThenBy(c => c.SortOrder).ThenBy(c => c.Name)
+            .Select(c => new CategoryRow(c.Id, c.ParentId, c.Name, c.ResponseHours, c.ResolutionHours, c.WarningLeadHours, c.WorkingHours, c.Public,
+                c.GridFirst, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName, c.IsRetired))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>A community starts with the usual categories the first time anyone looks; the office edits them afterwards.</summary>
+    public async Task EnsureCategoriesAsync(Guid communityId, CancellationToken ct = default)
+    {
+        if (await db.WorkOrderCategories.AnyAsync(c => c.CommunityId == communityId, ct)) return;
+        db.WorkOrderCategories.AddRange(WorkOrderCategory.Defaults(communityId));
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<WorkOrderCategory> SetCategoryHandlerAsync(Guid categoryId, HandlerInput? handler, CancellationToken ct = default)
+    {
+        RequireStaff();
+        var c = await db.WorkOrderCategories.FirstOrDefaultAsync(x => x.Id == categoryId, ct) ?? throw new NotFoundException();
+        c.SetDefaultHandler(handler is null ? null : await ResolveHandlerAsync(c.CommunityId, handler, ct));
+        await db.SaveChangesAsync(ct);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    public async Task<WorkOrder> CreateAsync(Guid communityId, NewWorkOrder input, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(communityId)) throw new NotFoundException();
+        await EnsureCategoriesAsync(communityId, ct);
+        var category = await db.WorkOrderCategories.FirstOrDefaultAsync(c => c.Id == input.CategoryId && c.CommunityId == communityId, ct)
+            ?? throw DomainException.Invalid(nameof(input.CategoryId), "workorders.category_unknown");
+        var isResident = !User.IsStaff();
+        Channel channel;
+        Guid? reporter = null, residentId;
+        if (isResident)
+        {
+            channel = Channel.ResidentApp;
+            reporter = Me;
+            residentId = await db.Residents.Where(r => r.AccountId == Me && r.CommunityId == communityId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
+        }
+        else
+        {
+            channel = input.Channel ?? (User.IsInRole(Roles.GridMember) && !IsCommunityStaff ? Channel.GridPatrol : Channel.Phone);
+            if (channel == Channel.ResidentApp) throw DomainException.Invalid(nameof(input.Channel), "workorders.channel_staff");
+            residentId = input.ResidentId;
+            if (residentId is { } rid && !await db.Residents.AnyAsync(r => r.Id == rid && r.CommunityId == communityId, ct))
+                throw DomainException.Invalid(nameof(input.ResidentId), "workorders.resident_unknown");
+        }
+        var place = await PlaceAsync(communityId, input.Place, ct);
+        var now = Now;
+        for (var attempt = 0; ; attempt++)
+        {
+            var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, ct), channel, category, input.Description ?? "", place, reporter,
+                residentId, MeActor, now);
+            db.WorkOrders.Add(order);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return order;
+            }
+            catch (DomainException d) when (d.TextKey == "error.duplicate" && attempt < 5)
+            {
+                db.ChangeTracker.Clear(); // two orders took the same number at once: take the next one
+            }
+        }
+    }
+
+    private async Task<string> NextNumberAsync(Guid communityId, DateTime now, CancellationToken ct)
+    {
+        var day = (now + ChinaTime.Offset).ToString("yyMMdd", CultureInfo.InvariantCulture);
+        var last = await db.WorkOrders.IgnoreQueryFilters().Where(o => o.CommunityId == communityId && o.Number.StartsWith(day))
+            .OrderByDescending(o => o.Number).Select(o => o.Number).FirstOrDefaultAsync(ct);
+        var next = last is null ? 1 : int.Parse(last[6..], CultureInfo.InvariantCulture) + 1;
+        return day + next.ToString("0000", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The place, checked against the community: a home implies its building and estate; words alone are fine.</summary>
+    private async Task<Place> PlaceAsync(Guid communityId, PlaceInput p, CancellationToken ct)
+    {
+        var text = string.IsNullOrWhiteSpace(p.Text) ? null : p.Text.Trim();
+        if (text is { Length: > WorkOrder.PlaceTextMax }) throw DomainException.Invalid("Place.Text", "validation.too_long", "field.place", WorkOrder.PlaceTextMax);
+        if (p.HomeId is { } homeId)
+        {
+            var home = await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
+                .Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h.BuildingId, h.EntranceNumber, b.EstateId }).FirstOrDefaultAsync(ct)
+                ?? throw DomainException.Invalid("Place.HomeId", "workorders.place_unknown");
+            return new Place(home.EstateId, home.BuildingId, home.EntranceNumber, homeId, text);
+        }
+        if (p.BuildingId is { } buildingId)
+        {
+            var b = await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId).Select(x => new { x.EstateId, x.EntranceCount })
+                .FirstOrDefaultAsync(ct) ?? throw DomainException.Invalid("Place.BuildingId", "workorders.place_unknown");
+            if (p.EntranceNumber is { } e && (e < 1 || e > b.EntranceCount)) throw DomainException.Invalid("Place.EntranceNumber", "workorders.place_unknown");
+            return new Place(b.EstateId, buildingId, p.EntranceNumber, null, text);
+        }
+        if (p.EstateId is { } estateId)
+        {
+            if (!await db.Estates.AnyAsync(x => x.Id == estateId && x.CommunityId == communityId, ct)) throw DomainException.Invalid("Place.EstateId", "workorders.place_unknown");
+            return new Place(estateId, null, null, null, text);
+        }
+        if (text is null) throw DomainException.Invalid("Place.Text", "workorders.place_required");
+        return new Place(null, null, null, null, text);
+    }
+
+    // ---------------------------------------------------------------- read
+
+    public async Task<List<WorkOrderRow>> ListAsync(Guid? communityId, WorkOrderStatus? status = null, bool mine = false, int take = 100, CancellationToken ct = default)
+    {
+        var q = Visible().AsNoTracking();
+        if (communityId is { } c) q = q.Where(o => o.CommunityId == c);
+        if (status is { } s) q = q.Where(o => o.Status == s);
+        if (mine && Me is { } me) q = q.Where(o => o.ReporterAccountId == me || o.HandlerId == me);
+        var rows = await q.OrderByDescending(o => o.CreatedAt).Take(Math.Clamp(take, 1, 500))
+            .Select(o => new { o.Id, o.Number, o.Channel, o.CategoryId, o.Status, o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText, o.HandlerName,
+                o.CreatedAt, o.ResolutionDueAt, o.UrgeCount })
+            .ToListAsync(ct);
+        var names = await CategoryNamesAsync(rows.Select(r => r.CategoryId), ct);
+        var places = await PlaceLabelsAsync(rows.Select(r => (r.EstateId, r.BuildingId, r.EntranceNumber, r.HomeId, r.PlaceText)), ct);
+        var now = Now;
+        return rows.Select(r => new WorkOrderRow(r.Id, r.Number, r.Channel, names.GetValueOrDefault(r.CategoryId, "?"), r.Status,
+            places[(r.EstateId, r.BuildingId, r.EntranceNumber, r.HomeId, r.PlaceText)], r.HandlerName, r.CreatedAt, r.ResolutionDueAt,
+            r.Status is not (WorkOrderStatus.Done or WorkOrderStatus.Visited or WorkOrderStatus.Closed or WorkOrderStatus.Paused) && now > r.ResolutionDueAt,
+            r.UrgeCount)).ToList();
+    }
+
+    public async Task<WorkOrderDetail> DetailAsync(Guid id, CancellationToken ct = default)
+    {
+        var o = await Visible().AsNoTracking().Include(x => x.Events).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        var category = (await CategoryNamesAsync([o.CategoryId], ct)).GetValueOrDefault(o.CategoryId, "?");
+        var place = (await PlaceLabelsAsync([(o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText)], ct)).Values.First();
+        var staffView = User.IsStaff();
+        return new WorkOrderDetail(o.Id, o.Number, o.Channel, o.CategoryId, category, o.Status, o.Description, place, o.HandlerKind, o.HandlerId,
+            o.HandlerName, o.CreatedAt, o.ResponseDueAt, o.ResolutionDueAt, o.DoneAt, o.Result, o.Rating, o.RatingComment, o.ReopenCount, o.UrgeCount,
+            o.ExtensionHoursRequested, AllowedSteps(o),
+            o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? e.ActorName : "", staffView ? e.Note : PublicNote(e),
+                t.Get("workorders.plain." + e.Step))).ToList());
+    }
+
+    /// <summary>What a resident may read of a step's note: the handler's result and their own words, not staff's internal notes.</summary>
+    private static string? PublicNote(WorkOrderEvent e) => e.Step is Step.Completed or Step.ReturnVisited or Step.Dispatched or Step.Transferred ? e.Note : null;
+
+    private async Task<Dictionary<Guid, string>> CategoryNamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        var cats = await db.WorkOrderCategories.AsNoTracking().Where(c => list.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.ParentId }).ToListAsync(ct);
+        var parents = cats.Where(c => c.ParentId != null).Select(c => c.ParentId!.Value).Distinct().ToList();
+        var parentNames = await db.WorkOrderCategories.AsNoTracking().Where(c => parents.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return cats.ToDictionary(c => c.Id, c => c.ParentId is { } p && parentNames.TryGetValue(p, out var pn) ? $"{pn} › {c.Name}" : c.Name);
+    }
+
+    private async Task<Dictionary<(Guid?, Guid?, int?, Guid?, string?), string>> PlaceLabelsAsync(IEnumerable<(Guid? Estate, Guid? Building, int? Entrance, Guid? Home, string? Text)> places, CancellationToken ct)
+    {
+        var list = places.Distinct().ToList();
+        var estateIds = list.Where(p => p.Estate != null).Select(p => p.Estate!.Value).Distinct().ToList();
+        var buildingIds = list.Where(p => p.Building != null).Select(p => p.Building!.Value).Distinct().ToList();
+        var homeIds = list.Where(p => p.Home != null).Select(p => p.Home!.Value).Distinct().ToList();
+        var estates = await db.Estates.AsNoTracking().Where(e => estateIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        var buildings = await db.Buildings.AsNoTracking().Where(b => buildingIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Number, ct);
+        var homes = await db.Homes.AsNoTracking().Where(h => homeIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Number, ct);
+        return list.ToDictionary(p => (p.Estate, p.Building, p.Entrance, p.Home, p.Text), p =>
+        {
+            var parts = new List<string>();
+            if (p.Estate is { } e && estates.TryGetValue(e, out var en)) parts.Add(en);
+            if (p.Building is { } b && buildings.TryGetValue(b, out var bn)) parts.Add(t.Get("workorders.building_label", bn));
+            if (p.Entrance is { } n) parts.Add(t.Get("workorders.entrance_label", n));
+            if (p.Home is { } h && homes.TryGetValue(h, out var hn)) parts.Add(hn);
+            if (p.Text is { } text) parts.Add(text);
+            return string.Join(" ", parts);
+        });
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /// <summary>The steps the caller may take now (the page shows these buttons; the API refuses the others).</summary>
+    private List<string> AllowedSteps(WorkOrder o)
+    {
+        var steps = new List<string>();
+        var staff = IsCommunityStaff;
+        var handler = IsHandler(o);
+        var reporter = o.ReporterAccountId is { } r && r == Me;
+        void Add(bool allowed, string step) { if (allowed) steps.Add(step); }
+        Add(staff && o.Status == WorkOrderStatus.Submitted, "accept");
+        Add(staff && o.Status == WorkOrderStatus.Accepted, "dispatch");
+        Add(staff && o.Status is WorkOrderStatus.Dispatched or WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "transfer");
+        Add((handler || staff) && o.Status == WorkOrderStatus.Dispatched, "take");
+        Add((handler || staff) && o.Status == WorkOrderStatus.Dispatched, "return");
+        Add((handler || staff) && o.Status == WorkOrderStatus.Taken, "start");
+        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "pause");
+        Add((handler || staff) && o.Status == WorkOrderStatus.Paused, "resume");
+        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress or WorkOrderStatus.Paused && o.ExtensionHoursRequested is null, "request-extension");
+        Add(staff && o.ExtensionHoursRequested is not null, "decide-extension");
+        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "complete");
+        Add((reporter || staff) && o.Status == WorkOrderStatus.Done, "return-visit");
+        Add(staff && o.Status == WorkOrderStatus.Visited, "close");
+        Add((staff && o.Status is WorkOrderStatus.Done or WorkOrderStatus.Visited or WorkOrderStatus.Closed)
+            || (reporter && (o.Status == WorkOrderStatus.Done || (o.Status == WorkOrderStatus.Visited && !o.Satisfied))), "reopen");
+        Add((reporter || staff) && o.IsOpen, "urge");
+        return steps;
+    }
+
+    private bool IsHandler(WorkOrder o) => o.HandlerKind switch
+    {
+        HandlerKind.Staff or HandlerKind.GridMember => o.HandlerId == Me,
+        HandlerKind.PropertyCompany or HandlerKind.PartnerUnit => o.HandlerId is { } u && scope.PartnerUnitIds.Contains(u),
+        HandlerKind.Team => o.HandlerId is { } tm && scope.TeamIds.Contains(tm),
+        _ => false,
+    };
+
+    public static readonly string[] Steps =
+        ["accept", "dispatch", "transfer", "take", "return", "start", "pause", "resume", "request-extension", "decide-extension", "complete", "return-visit", "close", "reopen", "urge"];
+
+    /// <summary>
+    /// Takes one step. A step the caller may not take on an order they can see is a 403; a step the flow does not allow
+    /// now is a 409; either way the order is unchanged.
+    /// </summary>
+    public async Task<WorkOrder> StepAsync(Guid id, string step, StepInput input, CancellationToken ct = default)
+    {
+        if (!Steps.Contains(step)) throw new NotFoundException();
+        var o = await Visible().Include(x => x.Events.Where(e => false)).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        if (!AllowedSteps(o).Contains(step))
+        {
+            // Allowed for this caller in another status → the flow says no (409); never allowed for this caller → 403.
+            if (!MayEverTake(o, step)) throw new DomainException("workorders.step_forbidden", status: StatusCodes.Status403Forbidden);
+        }
+        var by = MeActor;
+        var now = Now;
+        switch (step)
+        {
+            case "accept": o.Accept(by, now); break;
+            case "dispatch": o.Dispatch(await HandlerForAsync(o, input.Handler, ct), by, now, input.Reason); break;
+            case "transfer": o.Transfer(await ResolveHandlerAsync(o.CommunityId, input.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required"), ct), by, now, input.Reason); break;
+            case "take": o.Take(by, now); break;
+            case "return": o.Return(by, now, input.Reason); break;
+            case "start": o.Start(by, now); break;
+            case "pause": o.Pause(by, now, input.Reason); break;
+            case "resume": o.Resume(by, now); break;
+            case "request-extension": o.RequestExtension(by, now, input.Hours ?? 0, input.Reason); break;
+            case "decide-extension": o.DecideExtension(by, now, input.Approve ?? throw DomainException.Invalid("Approve", "workorders.decision_required"), input.Reason); break;
+            case "complete": o.Complete(by, now, input.Result); break;
+            case "return-visit": o.RecordReturnVisit(by, now, input.Rating ?? 0, input.Comment); break;
+            case "close": o.Close(by, now); break;
+            case "reopen":
+                if (!IsCommunityStaff && o.Status == WorkOrderStatus.Visited && o.Satisfied) throw new DomainException("workorders.reopen_satisfied");
+                o.Reopen(by, now, input.Reason);
+                break;
+            case "urge": o.Urge(by, now, input.Reason); break;
+        }
+        await db.SaveChangesAsync(ct);
+        return o;
+    }
+
+    /// <summary>Whether the caller's role could ever take this step on this order (else 403 rather than 409).</summary>
+    private bool MayEverTake(WorkOrder o, string step)
+    {
+        var staff = IsCommunityStaff;
+        var reporter = o.ReporterAccountId is { } r && r == Me;
+        return step switch
+        {
+            "accept" or "dispatch" or "transfer" or "decide-extension" or "close" => staff,
+            "return-visit" or "reopen" or "urge" => staff || reporter,
+            _ => staff || IsHandler(o),
+        };
+    }
+
+    /// <summary>The handler for a dispatch: the one given, else the category's routing (grid first, then its default handler).</summary>
+    private async Task<Handler> HandlerForAsync(WorkOrder o, HandlerInput? given, CancellationToken ct)
+    {
+        if (given is not null) return await ResolveHandlerAsync(o.CommunityId, given, ct);
+        var category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == o.CategoryId, ct);
+        if (category.GridFirst && o.BuildingId is { } building)
+        {
+            var member = await db.GridAreas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == o.EntranceNumber))
+                .Join(db.GridMembers.Where(m => m.UserId != null), a => a.GridId, m => m.GridId, (a, m) => new { m.UserId, m.Name, m.Role })
+                .OrderBy(m => m.Role).FirstOrDefaultAsync(ct);
+            if (member is not null) return new Handler(HandlerKind.GridMember, member.UserId!.Value, member.Name);
+        }
+        if (category.ParentId is { } parentId && category.DefaultHandler is null)
+            category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == parentId, ct);
+        return category.DefaultHandler ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
+    }
+
+    /// <summary>A handler named by kind and id, checked against the community; its name is read here, never taken from the caller.</summary>
+    public async Task<Handler> ResolveHandlerAsync(Guid communityId, HandlerInput h, CancellationToken ct)
+    {
+        string? name = h.Kind switch
+        {
+            HandlerKind.Staff => await AccountNameAsync(communityId, h.Id, [Roles.Staff, Roles.Secretary], ct),
+            HandlerKind.GridMember => await AccountNameAsync(communityId, h.Id, [Roles.GridMember], ct),
+            HandlerKind.PropertyCompany => await db.PartnerUnits.Where(u => u.Id == h.Id && u.CommunityId == communityId && u.Kind == PartnerKind.PropertyCompany && !u.IsRetired)
+                .Select(u => u.Name).FirstOrDefaultAsync(ct),
+            HandlerKind.PartnerUnit => await db.PartnerUnits.Where(u => u.Id == h.Id && u.CommunityId == communityId && !u.IsRetired).Select(u => u.Name).FirstOrDefaultAsync(ct),
+            HandlerKind.Team => await db.Teams.Where(x => x.Id == h.Id && x.CommunityId == communityId && !x.IsRetired).Select(x => x.Name).FirstOrDefaultAsync(ct),
+            HandlerKind.Craftsman => await db.Residents.Where(r => r.Id == h.Id && r.CommunityId == communityId).Select(r => r.Name).FirstOrDefaultAsync(ct),
+            _ => null,
+        };
+        return name is null ? throw DomainException.Invalid("Handler", "workorders.handler_unknown") : new Handler(h.Kind, h.Id, name);
+    }
+
+    private async Task<string?> AccountNameAsync(Guid communityId, Guid userId, string[] roles, CancellationToken ct)
+    {
+        var inCommunity = await db.UserScopes.AnyAsync(s => s.UserId == userId && s.CommunityId == communityId, ct);
+        if (!inCommunity) return null;
+        var hasRole = await db.UserRoles.Where(ur => ur.UserId == userId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).AnyAsync(n => roles.Contains(n!), ct);
+        return hasRole ? await db.Users.Where(u => u.Id == userId && !u.IsDisabled).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) : null;
+    }
+
+    private void RequireStaff()
+    {
+        if (!IsCommunityStaff) throw new DomainException("workorders.step_forbidden", status: StatusCodes.Status403Forbidden);
+    }
+}
