@@ -52,6 +52,11 @@ public sealed partial class TextsTests
             ["relation."] = Enum.GetNames<Linli.Web.Features.Residents.RelationToHead>(),
             ["workorders.status."] = Enum.GetNames<Linli.Web.Features.WorkOrders.WorkOrderStatus>(),
             ["workorders.plain."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Step>(),
+            ["workorders.step_name."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Step>(),
+            ["workorders.step."] = Linli.Web.Features.WorkOrders.WorkOrdersService.Steps,
+            ["workorders.step_done."] = Linli.Web.Features.WorkOrders.WorkOrdersService.Steps,
+            ["workorders.channel."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Channel>(),
+            ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),
         };

@@ -405,8 +405,36 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         return hasRole ? await db.Users.Where(u => u.Id == userId && !u.IsDisabled).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) : null;
     }
 
+    /// <summary>Everyone an order of the community can be dispatched to, grouped by kind, for the dispatch form.</summary>
+    public async Task<List<Handler>> HandlerChoicesAsync(Guid communityId, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(communityId)) throw new NotFoundException();
+        string[] roles = [Roles.Staff, Roles.Secretary, Roles.GridMember];
+        var accounts = await (
+            from sc in db.UserScopes
+            where sc.CommunityId == communityId && (sc.Kind == ScopeKind.Community || sc.Kind == ScopeKind.Grid)
+            join u in db.Users on sc.UserId equals u.Id
+            where !u.IsDisabled
+            join ur in db.UserRoles on u.Id equals ur.UserId
+            join r in db.Roles on ur.RoleId equals r.Id
+            where roles.Contains(r.Name!)
+            select new { u.Id, u.DisplayName, Role = r.Name }).Distinct().ToListAsync(ct);
+        var list = accounts.GroupBy(a => a.Id).Select(g => g.Any(x => x.Role == Roles.GridMember) && g.All(x => x.Role != Roles.Staff && x.Role != Roles.Secretary)
+            ? new Handler(HandlerKind.GridMember, g.Key, g.First().DisplayName) : new Handler(HandlerKind.Staff, g.Key, g.First().DisplayName)).ToList();
+        list.AddRange(await db.PartnerUnits.Where(u => u.CommunityId == communityId && !u.IsRetired).OrderBy(u => u.Name)
+            .Select(u => new Handler(u.Kind == PartnerKind.PropertyCompany ? HandlerKind.PropertyCompany : HandlerKind.PartnerUnit, u.Id, u.Name)).ToListAsync(ct));
+        list.AddRange(await db.Teams.Where(x => x.CommunityId == communityId && !x.IsRetired).OrderBy(x => x.Name)
+            .Select(x => new Handler(HandlerKind.Team, x.Id, x.Name)).ToListAsync(ct));
+        list.AddRange(await db.Residents.Where(r => r.CommunityId == communityId && r.Skills != null).OrderBy(r => r.Name).Take(100)
+            .Select(r => new Handler(HandlerKind.Craftsman, r.Id, r.Name + "（" + r.Skills + "）")).ToListAsync(ct));
+        return list.OrderBy(h => h.Kind).ThenBy(h => h.Name).ToList();
+    }
+
     private void RequireStaff()
     {
         if (!IsCommunityStaff) throw new DomainException("workorders.step_forbidden", status: StatusCodes.Status403Forbidden);
     }
 }
+
+/// <summary>The category select of the staff and resident forms.</summary>
+public sealed record CategorySelect(string Id, string Name, IReadOnlyList<CategoryRow> Categories, Guid Selected);

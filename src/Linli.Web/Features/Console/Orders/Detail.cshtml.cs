@@ -1,0 +1,59 @@
+using Linli.Web.Features.Shared;
+using Linli.Web.Features.WorkOrders;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Web.Features.Console.Orders;
+
+/// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
+public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders) : LinliPageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+    [BindProperty] public StepForm Input { get; set; } = new();
+    public WorkOrderDetail Order { get; private set; } = null!;
+    public List<Handler> Handlers { get; private set; } = [];
+
+    public sealed class StepForm
+    {
+        /// <summary>"Kind:Id" of the chosen handler.</summary>
+        public string? Handler { get; set; }
+        public string? Reason { get; set; }
+        public string? Result { get; set; }
+        public int? Rating { get; set; }
+        public string? Comment { get; set; }
+        public int? Hours { get; set; }
+        public bool? Approve { get; set; }
+    }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostStepAsync(string step)
+    {
+        HandlerInput? handler = null;
+        if (Input.Handler?.Split(':') is [var kind, var id] && Enum.TryParse<HandlerKind>(kind, out var k) && Guid.TryParse(id, out var g)) handler = new HandlerInput(k, g);
+        var input = new StepInput
+        {
+            Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
+        };
+        if (await TryAsync(() => orders.StepAsync(Id, step, input), nameof(Input)))
+        {
+            try
+            {
+                await orders.DetailAsync(Id);
+                return RedirectWithFlash($"/console/orders/{Id}", T.Get("workorders.step_done." + step));
+            }
+            catch (Infrastructure.Errors.NotFoundException)
+            {
+                return RedirectWithFlash("/console/orders", T.Get("workorders.step_done." + step));
+            }
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        Order = await orders.DetailAsync(Id);
+        if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
+            Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
+    }
+}

@@ -1,0 +1,49 @@
+using Linli.Web.Features.Console;
+using Linli.Web.Features.Residents;
+using Linli.Web.Features.Shared;
+using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Errors;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Web.Features.Portal;
+
+/// <summary>Report a problem: category, what, where (the own home by default, or words).</summary>
+[Authorize(Policy = Policies.Resident)]
+public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext communities, ResidentsService residents) : LinliPageModel
+{
+    [BindProperty] public string? Description { get; set; }
+    [BindProperty] public Guid CategoryId { get; set; }
+    [BindProperty] public bool AtHome { get; set; } = true;
+    [BindProperty] public string? PlaceText { get; set; }
+    public List<CategoryRow> Categories { get; private set; } = [];
+    public (Guid HomeId, string Address)? Home { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var community = (await communities.CurrentAsync()) ?? throw new NotFoundException();
+        await LoadAsync();
+        var input = new NewWorkOrder
+        {
+            CategoryId = CategoryId, Description = Description,
+            Place = new PlaceInput { HomeId = AtHome ? Home?.HomeId : null, Text = AtHome && Home is not null ? null : PlaceText },
+        };
+        WorkOrder? created = null;
+        if (await TryAsync(async () => created = await orders.CreateAsync(community.Id, input)))
+            return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        if (await communities.CurrentAsync() is { } c) Categories = (await orders.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
+        if (User.UserId() is { } me && await residents.ForAccountAsync(me) is { } r && r.Current is { } home)
+        {
+            var household = await residents.HouseholdAsync(home.HomeId);
+            Home = (home.HomeId, household.Address);
+        }
+    }
+}
