@@ -29,7 +29,7 @@ public sealed class BuildingModel(SurveyService survey, PlacesService places) : 
 
     public async Task OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var ct = HttpContext.RequestAborted;
         Progress = await survey.ProgressAsync(Id, ct);
         BuildingLabel = await SurveyPages.BuildingLabelAsync(places, T, Id, ct);

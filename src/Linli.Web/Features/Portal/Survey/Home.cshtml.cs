@@ -26,7 +26,7 @@ public sealed class HomeModel(SurveyService survey, PlacesService places) : Linl
 
     public async Task OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         await LoadAsync();
         // The latest record counts, so a second visit corrects it: start from what was recorded ("nobody home" → try again).
         if (Home.Outcome is { } last)
@@ -50,7 +50,7 @@ public sealed class HomeModel(SurveyService survey, PlacesService places) : Linl
             var message = visited && Input.LivingAlone ? T.Get("survey.saved_home_alone", HomeLabel) : T.Get("survey.saved_home", HomeLabel, T.Get("survey_outcome." + Input.Outcome));
             return RedirectWithFlash($"/survey/{Id}?after={Home.HomeId}", message);
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return Page();
     }
 

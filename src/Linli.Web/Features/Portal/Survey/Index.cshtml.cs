@@ -16,7 +16,7 @@ public sealed class IndexModel(SurveyService survey) : LinliPageModel
 
     public async Task OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Buildings = await survey.BuildingsAsync(HttpContext.RequestAborted);
     }
 }
