@@ -54,6 +54,7 @@ public static class ResidentsApi
         api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
         api.MapPost("/{id:guid}/account", LinkAccountAsync).RequireAuthorization(Policies.ManageRegistry);
         app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
+        app.MapGet("/api/survey/buildings", SurveyBuildingsAsync).WithTags("Residents").RequireAuthorization(Policies.Survey);
         app.MapGet("/api/buildings/{id:guid}/survey", (Guid id, SurveyService s) => SurveyProgressAsync(id, s)).WithTags("Residents").RequireAuthorization(Policies.Survey);
         app.MapPost("/api/survey-visits", RecordVisitAsync).WithTags("Residents").RequireAuthorization(Policies.Survey);
         app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
@@ -150,6 +151,9 @@ public static class ResidentsApi
 
     public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
         TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));
+
+    /// <summary>The buildings the caller may survey, with homes done / total (what /survey lists on a phone).</summary>
+    public static async Task<Ok<IReadOnlyList<SurveyBuilding>>> SurveyBuildingsAsync(SurveyService s, CancellationToken ct) => TypedResults.Ok(await s.BuildingsAsync(ct));
 
     public static async Task<Ok<SurveyProgress>> SurveyProgressAsync(Guid id, SurveyService s) => TypedResults.Ok(await s.ProgressAsync(id));
 

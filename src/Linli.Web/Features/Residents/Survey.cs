@@ -22,6 +22,14 @@ public sealed class SurveyVisit : ICommunityOwned
 {
     public const int NoteMax = 500;
 
+    /// <summary>
+    /// Outcomes that finish a home: someone answered, refused, or it is known to be vacant. "Nobody home" means come
+    /// back. The one definition behind every progress figure (a building's, the list of buildings').
+    /// </summary>
+    public static readonly SurveyOutcome[] DoneOutcomes = [SurveyOutcome.Visited, SurveyOutcome.Declined, SurveyOutcome.Vacant];
+
+    public static bool IsDone(SurveyOutcome? outcome) => outcome is { } o && DoneOutcomes.Contains(o);
+
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid CommunityId { get; private set; }
     public Guid BuildingId { get; private set; }

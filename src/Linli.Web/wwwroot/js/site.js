@@ -20,6 +20,21 @@
     update();
   });
 
+  // A fieldset marked data-shown-if="Name=Value" applies only while that radio is chosen: hidden and not sent otherwise
+  // (the survey's household questions when a home was visited). Without JavaScript it simply stays.
+  document.querySelectorAll('fieldset[data-shown-if]').forEach(function (set) {
+    var rule = set.getAttribute('data-shown-if').split('=');
+    var form = set.closest('form');
+    function update() {
+      var chosen = form.querySelector('input[type=radio][name="' + rule[0] + '"]:checked');
+      var on = !chosen || chosen.value === rule[1];
+      set.hidden = !on;
+      set.disabled = !on;
+    }
+    form.addEventListener('change', update);
+    update();
+  });
+
   // TOTP enrolment: draw the otpauth URI as a QR code (qrcode-generator from npm).
   document.querySelectorAll('[data-qr]').forEach(function (el) {
     if (typeof qrcode !== 'function') return;
