@@ -1,15 +1,24 @@
 using Microsoft.Playwright;
+using SkiaSharp;
 using Xunit.Abstractions;
 
 namespace Linli.BrowserTests;
 
 /// <summary>
 /// The work-order loop in browsers: a resident reports a blocked sink on a phone, staff dispatch it, the property
-/// company takes and completes it, the resident rates it. (Photos and the public board come with the next part.)
+/// company takes and completes it with an after-photo, the resident rates it. (The public board comes with the next part.)
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output)
 {
+    private static byte[] Photo(SKColor color)
+    {
+        using var bitmap = new SKBitmap(640, 480);
+        using (var canvas = new SKCanvas(bitmap)) canvas.Clear(color);
+        using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 85);
+        return data.ToArray();
+    }
+
     private static BrowserNewContextOptions Phone() => new()
     {
         ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1,
@@ -26,6 +35,7 @@ public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output
             await r.SubmitAsync(r.Page.Locator("a[href='/orders/new']"), "order-new");
             await r.Page.SelectOptionAsync("#category", new SelectOptionValue { Label = "管道堵塞" });
             await r.Page.FillAsync("#description", "厨房水池堵了，水下不去");
+            await r.Page.Locator("#photos").SetInputFilesAsync(new FilePayload { Name = "sink.jpg", MimeType = "image/jpeg", Buffer = Photo(new SKColor(90, 90, 90)) });
             await r.SubmitAsync(r.Page.Locator("main form button[type=submit]"), "order-reported");
             await Expect(r.Page.Locator(".flash")).ToContainTextAsync("已提交");
             orderPath = new Uri(r.Page.Url).AbsolutePath;
@@ -51,6 +61,7 @@ public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output
             await p.GotoAsync($"/console/orders/{id}", "property-order");
             await p.SubmitAsync(p.Page.Locator("form[action*='step=take'] button"), "taken");
             await p.Page.FillAsync("#result", "疏通了下水管，试水正常");
+            await p.Page.Locator("#after-photos").SetInputFilesAsync(new FilePayload { Name = "after.jpg", MimeType = "image/jpeg", Buffer = Photo(new SKColor(40, 160, 90)) });
             await p.SubmitAsync(p.Page.Locator("form[action*='step=complete'] button"), "completed");
             await p.FinishAsync();
         }
@@ -60,6 +71,8 @@ public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output
             await r.SignInAsync("13900000001", staff: false, landing: "/");
             await r.GotoAsync(orderPath, "order-done");
             await Expect(r.Page.Locator("main")).ToContainTextAsync("疏通了下水管");
+            await Expect(r.Page.Locator("figure.photos img")).ToHaveCountAsync(2); // before and after
+            (await r.Page.Locator("figure.photos img").First.EvaluateAsync<int>("img => img.naturalWidth")).ShouldBeGreaterThan(0);
             await r.Page.CheckAsync("input[name=Rating][value='5']");
             await r.SubmitAsync(r.Page.Locator("form[action*='return-visit'] button"), "order-rated");
             await Expect(r.Page.Locator(".timeline")).ToContainTextAsync("谢谢您的评价");

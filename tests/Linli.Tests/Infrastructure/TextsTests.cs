@@ -55,6 +55,7 @@ public sealed partial class TextsTests
             ["workorders.step_name."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Step>(),
             ["workorders.step."] = Linli.Web.Features.WorkOrders.WorkOrdersService.Steps,
             ["workorders.step_done."] = Linli.Web.Features.WorkOrders.WorkOrdersService.Steps,
+            ["photos.stage."] = Enum.GetNames<Linli.Web.Features.WorkOrders.PhotoStage>(),
             ["workorders.channel."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Channel>(),
             ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
@@ -70,6 +71,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|import|list|nav|places|portal|prefs|profile|residents|survey|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|buildings|communities|console|error|estates|export|field|grids|import|list|nav|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

@@ -42,6 +42,7 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Crypto:KeyFile", Path.Combine(Path.GetTempPath(), _name + ".keys.json"));
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), _name + "-imports"));
+        builder.UseSetting("Photos:Folder", Path.Combine(Path.GetTempPath(), _name + "-photos"));
         if (Provider == DatabaseProvider.Postgres)
         {
             builder.UseSetting("Database:Provider", "Postgres");
@@ -70,8 +71,8 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        var imports = Path.Combine(Path.GetTempPath(), _name + "-imports");
-        if (Directory.Exists(imports)) Directory.Delete(imports, recursive: true);
+        foreach (var folder in new[] { "-imports", "-photos" }.Select(f => Path.Combine(Path.GetTempPath(), _name + f)))
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         if (Provider == DatabaseProvider.Postgres)
         {
             NpgsqlConnection.ClearAllPools();

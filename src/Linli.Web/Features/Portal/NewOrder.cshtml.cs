@@ -11,6 +11,7 @@ namespace Linli.Web.Features.Portal;
 
 /// <summary>Report a problem: category, what, where (the own home by default, or words).</summary>
 [Authorize(Policy = Policies.Resident)]
+[Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
 public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext communities, ResidentsService residents) : LinliPageModel
 {
     [BindProperty] public string? Description { get; set; }
@@ -32,7 +33,13 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
             Place = new PlaceInput { HomeId = AtHome ? Home?.HomeId : null, Text = AtHome && Home is not null ? null : PlaceText },
         };
         WorkOrder? created = null;
-        if (await TryAsync(async () => created = await orders.CreateAsync(community.Id, input)))
+        // The photos are checked before the order is created: a bad photo leaves nothing behind.
+        if (await TryAsync(async () =>
+            {
+                var photos = await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false);
+                created = await orders.CreateAsync(community.Id, input);
+                if (photos.Count > 0) await orders.AddPhotosAsync(created.Id, PhotoStage.Before, photos);
+            }))
             return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
         return Page();
     }

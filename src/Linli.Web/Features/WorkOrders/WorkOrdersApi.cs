@@ -10,6 +10,8 @@ public static class WorkOrdersApi
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WorkOrdersService>();
+        builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
+            ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;
     }
 
@@ -20,6 +22,14 @@ public static class WorkOrdersApi
             TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
         api.MapPost("/", CreateAsync);
         api.MapGet("/{id:guid}", async (Guid id, WorkOrdersService s) => TypedResults.Ok(await s.DetailAsync(id)));
+        api.MapPost("/{id:guid}/photos", AddPhotosAsync).RequireAntiforgeryForCookies()
+            .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes))
+            .Accepts<IFormFileCollection>("multipart/form-data");
+        api.MapGet("/{id:guid}/photos/{photoId:guid}", async (Guid id, Guid photoId, bool? thumb, WorkOrdersService s, HttpContext ctx) =>
+        {
+            ctx.Response.Headers.CacheControl = "private, max-age=86400";
+            return TypedResults.PhysicalFile(await s.PhotoFileAsync(id, photoId, thumb ?? false), "image/jpeg");
+        });
         api.MapPost("/{id:guid}/{step}", StepAsync);
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
         categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, ConsoleContext resolve) =>
@@ -43,6 +53,54 @@ public static class WorkOrdersApi
         {
             return TypedResults.NoContent();
         }
+    }
+
+    /// <summary>
+    /// multipart/form-data: one or more files in "photos" (or "file"), and "stage" = Before (default) or After. The body
+    /// is streamed part by part: a photo over 10 MB is refused as soon as its eleventh megabyte arrives, not after the
+    /// whole upload has been read.
+    /// </summary>
+    public static async Task<Ok<WorkOrderDetail>> AddPhotosAsync(Guid id, HttpContext ctx, WorkOrdersService s)
+    {
+        var boundary = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ctx.Request.ContentType, out var type)
+            ? Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary)) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.none");
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, ctx.Request.Body);
+        var stage = PhotoStage.Before;
+        var prepared = new List<Infrastructure.Media.PreparedPhoto>();
+        while (await reader.ReadNextSectionAsync(ctx.RequestAborted) is { } section)
+        {
+            if (!Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+            var name = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+            if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
+            {
+                if (prepared.Count == WorkOrderPhoto.MaxPerStage) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.too_many", WorkOrderPhoto.MaxPerStage);
+                prepared.Add(await Infrastructure.Media.PhotoStore.PrepareAsync(section.Body, "Photos", ctx.RequestAborted));
+            }
+            else if (name == "stage")
+            {
+                using var text = new StreamReader(section.Body);
+                stage = Enum.TryParse<PhotoStage>(await text.ReadToEndAsync(ctx.RequestAborted), true, out var st) ? st : PhotoStage.Before;
+            }
+        }
+        if (prepared.Count == 0) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.none");
+        await s.AddPhotosAsync(id, stage, prepared);
+        return TypedResults.Ok(await s.DetailAsync(id));
+    }
+
+    /// <summary>Checks every uploaded file before anything is written; no file is a 400.</summary>
+    public static async Task<List<Infrastructure.Media.PreparedPhoto>> PrepareAsync(IFormFileCollection files, CancellationToken ct, bool required = true)
+    {
+        var list = files.Where(f => f.Length > 0).ToList();
+        if (list.Count == 0 && required) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.none");
+        if (list.Count > WorkOrderPhoto.MaxPerStage) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.too_many", WorkOrderPhoto.MaxPerStage);
+        var prepared = new List<Infrastructure.Media.PreparedPhoto>();
+        foreach (var f in list)
+        {
+            await using var stream = f.OpenReadStream();
+            prepared.Add(await Infrastructure.Media.PhotoStore.PrepareAsync(stream, "Photos", ct));
+        }
+        return prepared;
     }
 
     public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve)

@@ -54,7 +54,9 @@ public sealed record TimelineEntry(Step Step, DateTime At, string ActorName, str
 public sealed record WorkOrderDetail(Guid Id, string Number, Channel Channel, Guid CategoryId, string Category, WorkOrderStatus Status, string Description,
     string Place, HandlerKind? HandlerKind, Guid? HandlerId, string? HandlerName, DateTime CreatedAt, DateTime ResponseDueAt, DateTime ResolutionDueAt,
     DateTime? DoneAt, string? Result, int? Rating, string? RatingComment, int ReopenCount, int UrgeCount, int? ExtensionHoursRequested,
-    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos);
+
+public sealed record PhotoRow(Guid Id, PhotoStage Stage, string Url, string ThumbnailUrl);
 
 public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int ResponseHours, int ResolutionHours, int WarningLeadHours, bool WorkingHours,
     bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired);
@@ -64,7 +66,8 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// the resident who reported it; the community's staff; a grid member the orders of the own grid and those dispatched
 /// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
 /// </summary>
-public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t)
+public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
+    Infrastructure.Media.PhotoStore photos)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Guid? Me => User.UserId();
@@ -234,7 +237,45 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             o.HandlerName, o.CreatedAt, o.ResponseDueAt, o.ResolutionDueAt, o.DoneAt, o.Result, o.Rating, o.RatingComment, o.ReopenCount, o.UrgeCount,
             o.ExtensionHoursRequested, AllowedSteps(o),
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? e.ActorName : "", staffView ? e.Note : PublicNote(e),
-                t.Get("workorders.plain." + e.Step))).ToList());
+                t.Get("workorders.plain." + e.Step))).ToList(),
+            await db.WorkOrderPhotos.AsNoTracking().Where(p => p.WorkOrderId == o.Id).OrderBy(p => p.AddedAt)
+                .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct));
+    }
+
+    // ---------------------------------------------------------------- photos
+
+    /// <summary>
+    /// Adds photos to an order: before-photos by the reporter or staff while it is open, after-photos by the handler or
+    /// staff once it is taken. All of them are checked before any is written; nine per stage at most.
+    /// </summary>
+    public async Task<List<Guid>> AddPhotosAsync(Guid id, PhotoStage stage, IReadOnlyList<Infrastructure.Media.PreparedPhoto> prepared, CancellationToken ct = default)
+    {
+        var o = await Visible().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        var allowed = stage == PhotoStage.Before
+            ? (IsCommunityStaff || o.ReporterAccountId == Me) && o.IsOpen
+            : (IsCommunityStaff || IsHandler(o)) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress or WorkOrderStatus.Done;
+        if (!allowed) throw new DomainException("photos.not_now", status: StatusCodes.Status409Conflict);
+        var existing = await db.WorkOrderPhotos.CountAsync(p => p.WorkOrderId == id && p.Stage == stage, ct);
+        if (existing + prepared.Count > WorkOrderPhoto.MaxPerStage) throw DomainException.Invalid("Photos", "photos.too_many", WorkOrderPhoto.MaxPerStage);
+        var now = Now;
+        var ids = new List<Guid>();
+        foreach (var p in prepared)
+        {
+            var photoId = Guid.CreateVersion7();
+            var (file, thumb) = await photos.WriteAsync(o.CommunityId, photoId, p, now, ct);
+            db.WorkOrderPhotos.Add(new WorkOrderPhoto(photoId, o, stage, file, thumb, p.Width, p.Height, Me, now));
+            ids.Add(photoId);
+        }
+        await db.SaveChangesAsync(ct);
+        return ids;
+    }
+
+    /// <summary>The file of a photo of an order the caller can see.</summary>
+    public async Task<string> PhotoFileAsync(Guid orderId, Guid photoId, bool thumbnail, CancellationToken ct = default)
+    {
+        if (!await Visible().AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException();
+        var p = await db.WorkOrderPhotos.AsNoTracking().FirstOrDefaultAsync(x => x.Id == photoId && x.WorkOrderId == orderId, ct) ?? throw new NotFoundException();
+        return photos.PathOf(thumbnail ? p.Thumbnail : p.File);
     }
 
     /// <summary>What a resident may read of a step's note: the handler's result and their own words, not staff's internal notes.</summary>

@@ -39,6 +39,7 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrderCategory> WorkOrderCategories => Set<Features.WorkOrders.WorkOrderCategory>();
     public DbSet<Features.WorkOrders.WorkOrder> WorkOrders => Set<Features.WorkOrders.WorkOrder>();
     public DbSet<Features.WorkOrders.WorkOrderEvent> WorkOrderEvents => Set<Features.WorkOrders.WorkOrderEvent>();
+    public DbSet<Features.WorkOrders.WorkOrderPhoto> WorkOrderPhotos => Set<Features.WorkOrders.WorkOrderPhoto>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TenantScope Scope => scope;

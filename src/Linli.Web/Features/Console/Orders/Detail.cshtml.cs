@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Linli.Web.Features.Console.Orders;
 
 /// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
+[Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
 public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
@@ -34,7 +35,14 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
         {
             Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
         };
-        if (await TryAsync(() => orders.StepAsync(Id, step, input), nameof(Input)))
+        // After-photos come with "complete": checked first, written once the step is taken.
+        if (await TryAsync(async () =>
+            {
+                var photos = step == "complete" && Request.HasFormContentType
+                    ? await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false) : [];
+                await orders.StepAsync(Id, step, input);
+                if (photos.Count > 0) await orders.AddPhotosAsync(Id, PhotoStage.After, photos);
+            }, nameof(Input)))
         {
             try
             {

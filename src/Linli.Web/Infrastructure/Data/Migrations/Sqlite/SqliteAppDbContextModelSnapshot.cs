@@ -854,6 +854,55 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("WorkOrderEvents");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderPhoto", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AddedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Thumbnail")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("CommunityId", "WorkOrderId", "Stage");
+
+                    b.ToTable("WorkOrderPhotos");
+                });
+
             modelBuilder.Entity("Linli.Web.Infrastructure.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1329,6 +1378,15 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
                         .WithMany("Events")
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderPhoto", b =>
+                {
+                    b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
+                        .WithMany()
                         .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
