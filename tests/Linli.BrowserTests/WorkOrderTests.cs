@@ -6,7 +6,7 @@ namespace Linli.BrowserTests;
 
 /// <summary>
 /// The work-order loop in browsers: a resident reports a blocked sink on a phone, staff dispatch it, the property
-/// company takes and completes it with an after-photo, the resident rates it. (The public board comes with the next part.)
+/// company takes and completes it with an after-photo, the resident rates it. The public board then shows it without personal data.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output)
@@ -76,6 +76,14 @@ public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output
             await r.Page.CheckAsync("input[name=Rating][value='5']");
             await r.SubmitAsync(r.Page.Locator("form[action*='return-visit'] button"), "order-rated");
             await Expect(r.Page.Locator(".timeline")).ToContainTextAsync("谢谢您的评价");
+
+            // The public board shows it, at building level, with its photos and no personal data.
+            await r.GotoAsync("/board/130108007024", "board");
+            var item = r.Page.Locator(".board-item").Filter(new() { HasText = "管道堵塞" }).First;
+            await Expect(item).ToContainTextAsync("融创裕华壹号 1号楼");
+            await Expect(item.Locator("img")).ToHaveCountAsync(2);
+            var text = await r.Page.Locator("main").InnerTextAsync();
+            foreach (var personal in new[] { "王秀兰", "13900000001", "1单元", "101", "周立新", "厨房水池" }) text.ShouldNotContain(personal);
             await r.FinishAsync();
         }
     }

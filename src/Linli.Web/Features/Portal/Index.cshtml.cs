@@ -21,7 +21,7 @@ public sealed class IndexModel(AppDbContext db, IMemoryCache cache, TenantScope 
     public string? SubdistrictName => Community?.SubdistrictName;
 
     /// <summary>What the home page shows of the community; it changes rarely, so it is cached for a minute.</summary>
-    public sealed record CommunityCard(string Name, string ShortName, string? Address, string? Phone, string? SubdistrictName);
+    public sealed record CommunityCard(string Name, string ShortName, string? Address, string? Phone, string? SubdistrictName, string DivisionCode);
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -35,7 +35,7 @@ public sealed class IndexModel(AppDbContext db, IMemoryCache cache, TenantScope 
             var c = await db.Communities.AsNoTracking().OrderBy(c => c.DivisionCode).FirstOrDefaultAsync();
             if (c is null) return null;
             var subdistrict = await db.Divisions.AsNoTracking().Where(d => d.Code == c.SubdistrictCode).Select(d => d.Name).FirstOrDefaultAsync();
-            return new CommunityCard(c.Name, c.ShortName, c.Address, c.Phone, subdistrict);
+            return new CommunityCard(c.Name, c.ShortName, c.Address, c.Phone, subdistrict, c.DivisionCode);
         });
         return Page();
     }

@@ -10,6 +10,7 @@ public static class WorkOrdersApi
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WorkOrdersService>();
+        builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;
@@ -31,6 +32,14 @@ public static class WorkOrdersApi
             return TypedResults.PhysicalFile(await s.PhotoFileAsync(id, photoId, thumb ?? false), "image/jpeg");
         });
         api.MapPost("/{id:guid}/{step}", StepAsync);
+        // The public board: anonymous, by division code; its photos only while their order is on the board.
+        app.MapGet("/api/board/{code}", async (string code, PublicBoard b) => TypedResults.Ok(await b.ForAsync(code))).WithTags("Work orders").AllowAnonymous();
+        app.MapGet("/board/{code}/photos/{photoId:guid}", async (string code, Guid photoId, bool? thumb, PublicBoard b, Infrastructure.Media.PhotoStore store, HttpContext ctx) =>
+        {
+            var (file, thumbnail) = await b.PhotoAsync(code, photoId);
+            ctx.Response.Headers.CacheControl = "public, max-age=3600";
+            return TypedResults.PhysicalFile(store.PathOf(thumb == true ? thumbnail : file), "image/jpeg");
+        }).AllowAnonymous().ExcludeFromDescription();
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
         categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, ConsoleContext resolve) =>
             TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))));
