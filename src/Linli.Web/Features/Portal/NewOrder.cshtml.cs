@@ -18,6 +18,8 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
     [BindProperty] public Guid CategoryId { get; set; }
     [BindProperty] public bool AtHome { get; set; } = true;
     [BindProperty] public string? PlaceText { get; set; }
+    [BindProperty] public Guid? DuplicateOfId { get; set; }
+    public List<SimilarOrder> Similar { get; private set; } = [];
     public List<CategoryRow> Categories { get; private set; } = [];
     public (Guid HomeId, string Address)? Home { get; private set; }
 
@@ -29,7 +31,7 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
         await LoadAsync();
         var input = new NewWorkOrder
         {
-            CategoryId = CategoryId, Description = Description,
+            CategoryId = CategoryId, Description = Description, DuplicateOfId = DuplicateOfId,
             Place = new PlaceInput { HomeId = AtHome ? Home?.HomeId : null, Text = AtHome && Home is not null ? null : PlaceText },
         };
         WorkOrder? created = null;
@@ -42,6 +44,16 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
             }))
             return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
         return Page();
+    }
+
+    /// <summary>htmx: the open orders that look like the same problem (same category, same building), as the reporter picks them.</summary>
+    public async Task<IActionResult> OnPostSimilarAsync()
+    {
+        var community = (await communities.CurrentAsync()) ?? throw new NotFoundException();
+        await LoadAsync();
+        if (AtHome && Home is { } home && CategoryId != Guid.Empty)
+            Similar = await orders.SimilarAsync(community.Id, CategoryId, await orders.BuildingOfAsync(community.Id, new PlaceInput { HomeId = home.HomeId }));
+        return Partial("_SimilarOrders", this);
     }
 
     private async Task LoadAsync()

@@ -22,6 +22,11 @@ public static class WorkOrdersApi
         api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrdersService s) =>
             TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
         api.MapPost("/", CreateAsync);
+        api.MapPost("/similar", async (NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve) =>
+        {
+            var community = await resolve.ResolveAsync(input.CommunityId);
+            return TypedResults.Ok(await s.SimilarAsync(community, input.CategoryId, await s.BuildingOfAsync(community, input.Place)));
+        });
         api.MapGet("/{id:guid}", async (Guid id, WorkOrdersService s) => TypedResults.Ok(await s.DetailAsync(id)));
         api.MapPost("/{id:guid}/photos", AddPhotosAsync).RequireAntiforgeryForCookies()
             .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes))

@@ -22,6 +22,8 @@ public sealed class PlaceInput
 
 public sealed class NewWorkOrder
 {
+    /// <summary>The reporter saw the duplicate hint and says it is the same problem as this open order.</summary>
+    public Guid? DuplicateOfId { get; set; }
     public Guid? CommunityId { get; set; }
     public Guid CategoryId { get; set; }
     public string? Description { get; set; }
@@ -54,9 +56,12 @@ public sealed record TimelineEntry(Step Step, DateTime At, string ActorName, str
 public sealed record WorkOrderDetail(Guid Id, string Number, Channel Channel, Guid CategoryId, string Category, WorkOrderStatus Status, string Description,
     string Place, HandlerKind? HandlerKind, Guid? HandlerId, string? HandlerName, DateTime CreatedAt, DateTime ResponseDueAt, DateTime ResolutionDueAt,
     DateTime? DoneAt, string? Result, int? Rating, string? RatingComment, int ReopenCount, int UrgeCount, int? ExtensionHoursRequested,
-    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos);
+    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos, Guid? DuplicateOfId = null);
 
 public sealed record PhotoRow(Guid Id, PhotoStage Stage, string Url, string ThumbnailUrl);
+
+/// <summary>An open order that looks like the same problem: same category, same building. No personal data (a resident sees it too).</summary>
+public sealed record SimilarOrder(Guid Id, string Number, string Category, string Place, WorkOrderStatus Status, DateTime CreatedAt);
 
 public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int ResponseHours, int ResolutionHours, int WarningLeadHours, bool WorkingHours,
     bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired);
@@ -156,6 +161,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         {
             var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, ct), channel, category, input.Description ?? "", place, reporter,
                 residentId, MeActor, now);
+            if (input.DuplicateOfId is { } dup)
+            {
+                var similar = await SimilarAsync(communityId, category.Id, place.BuildingId, ct);
+                if (similar.All(x => x.Id != dup)) throw DomainException.Invalid(nameof(input.DuplicateOfId), "workorders.duplicate_unknown");
+                order.LinkDuplicateOf(await db.WorkOrders.IgnoreQueryFilters().FirstAsync(o => o.Id == dup, ct));
+            }
             db.WorkOrders.Add(order);
             try
             {
@@ -168,6 +179,27 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             }
         }
     }
+
+    /// <summary>
+    /// 重复提示: open orders of the same category at the same building, newest first. The reporter and the dispatcher see
+    /// them before creating, and may link instead (the new order then follows the first one).
+    /// </summary>
+    public async Task<List<SimilarOrder>> SimilarAsync(Guid communityId, Guid categoryId, Guid? buildingId, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(communityId) || buildingId is null) return [];
+        WorkOrderStatus[] open = [WorkOrderStatus.Submitted, WorkOrderStatus.Accepted, WorkOrderStatus.Dispatched, WorkOrderStatus.Taken, WorkOrderStatus.InProgress, WorkOrderStatus.Paused];
+        var rows = await db.WorkOrders.AsNoTracking()
+            .Where(o => o.CommunityId == communityId && o.CategoryId == categoryId && o.BuildingId == buildingId && open.Contains(o.Status) && o.DuplicateOfId == null)
+            .OrderByDescending(o => o.CreatedAt).Take(5).Select(o => new { o.Id, o.Number, o.EstateId, o.Status, o.CreatedAt }).ToListAsync(ct);
+        if (rows.Count == 0) return [];
+        var category = (await CategoryNamesAsync([categoryId], ct)).GetValueOrDefault(categoryId, "?");
+        var places = await PlaceLabelsAsync(rows.Select(r => (r.EstateId, buildingId, (int?)null, (Guid?)null, (string?)null)), ct);
+        return rows.Select(r => new SimilarOrder(r.Id, r.Number, category, places[(r.EstateId, buildingId, null, null, null)], r.Status, r.CreatedAt)).ToList();
+    }
+
+    /// <summary>The building of a place as the create form gives it (a home implies its building).</summary>
+    public async Task<Guid?> BuildingOfAsync(Guid communityId, PlaceInput p, CancellationToken ct = default) =>
+        p.BuildingId ?? (p.HomeId is { } h ? await db.Homes.Where(x => x.Id == h && x.CommunityId == communityId).Select(x => (Guid?)x.BuildingId).FirstOrDefaultAsync(ct) : null);
 
     private async Task<string> NextNumberAsync(Guid communityId, DateTime now, CancellationToken ct)
     {
@@ -239,7 +271,8 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? e.ActorName : "", staffView ? e.Note : PublicNote(e),
                 t.Get("workorders.plain." + e.Step))).ToList(),
             await db.WorkOrderPhotos.AsNoTracking().Where(p => p.WorkOrderId == o.Id).OrderBy(p => p.AddedAt)
-                .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct));
+                .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct),
+            o.DuplicateOfId);
     }
 
     // ---------------------------------------------------------------- photos

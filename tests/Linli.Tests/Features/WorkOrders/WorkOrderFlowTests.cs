@@ -213,4 +213,29 @@ public sealed class WorkOrderFlowTests(LinliFactory app)
         reopened.GetProperty("rating").ValueKind.ShouldBe(JsonValueKind.Null);
         reopened.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("step").GetString()).ShouldContain("ReturnVisited"); // the earlier round stays
     }
+
+    [Fact]
+    public async Task The_reporter_sees_an_open_order_of_the_same_kind_in_the_same_building_and_may_link_to_it()
+    {
+        var staff = await app.ApiAsAsync(Clients.Staff);
+        var home = await HomeOfWangAsync();
+        var category = await CategoryAsync(staff, "电梯");
+        var first = await (await staff.PostAsJsonAsync("/api/work-orders", new { categoryId = category, description = "电梯异响", place = new { homeId = home }, channel = "Phone" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var firstId = first.GetProperty("id").GetGuid();
+
+        var resident = await app.ApiAsAsync(Clients.Resident, totpKey: null);
+        var similar = await (await resident.PostAsJsonAsync("/api/work-orders/similar", new { categoryId = category, place = new { homeId = home } })).JsonAsync(HttpStatusCode.OK);
+        var hint = similar.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == firstId);
+        hint.GetProperty("place").GetString().ShouldBe("融创裕华壹号 1号楼"); // building level, no home number
+        hint.ToString().ShouldNotContain("电梯异响");
+        (await (await resident.PostAsJsonAsync("/api/work-orders/similar", new { categoryId = await CategoryAsync(resident, "漏水"), place = new { homeId = home } })).JsonAsync(HttpStatusCode.OK))
+            .EnumerateArray().ShouldNotContain(x => x.GetProperty("id").GetGuid() == firstId);
+
+        var linked = await (await resident.PostAsJsonAsync("/api/work-orders", new { categoryId = category, description = "电梯又响了", place = new { homeId = home }, duplicateOfId = firstId }))
+            .JsonAsync(HttpStatusCode.Created);
+        linked.GetProperty("duplicateOfId").GetGuid().ShouldBe(firstId);
+        await (await resident.PostAsJsonAsync("/api/work-orders", new { categoryId = category, description = "x", place = new { text = "别处" }, duplicateOfId = firstId }))
+            .ShouldBeFieldErrorAsync("DuplicateOfId"); // not the same building
+    }
 }
