@@ -100,6 +100,13 @@ public sealed class WorkOrder : ICommunityOwned
     public DateTime? TakenAt { get; private set; }
     public DateTime? DoneAt { get; private set; }
     public DateTime? ClosedAt { get; private set; }
+    /// <summary>Minutes from report to done (for the metrics' median; kept by <see cref="Complete"/>).</summary>
+    public int? MinutesToDone { get; private set; }
+    /// <summary>Taken within the response limit / done within the resolution limit (kept when they happen).</summary>
+    public bool? RespondedOnTime { get; private set; }
+    public bool? DoneOnTime { get; private set; }
+    /// <summary>The top-level category, for the metrics by category without walking the tree.</summary>
+    public Guid TopCategoryId { get; private set; }
     public DateTime ResponseDueAt { get; private set; }
     public DateTime ResolutionDueAt { get; private set; }
     public DateTime? PausedAt { get; private set; }
@@ -131,6 +138,7 @@ public sealed class WorkOrder : ICommunityOwned
             Number = number,
             Channel = channel,
             CategoryId = category.Id,
+            TopCategoryId = category.ParentId ?? category.Id,
             Description = description,
             EstateId = place.EstateId,
             BuildingId = place.BuildingId,
@@ -183,7 +191,11 @@ public sealed class WorkOrder : ICommunityOwned
     {
         Require(WorkOrderStatus.Dispatched);
         Status = WorkOrderStatus.Taken;
-        TakenAt ??= now;
+        if (TakenAt is null)
+        {
+            TakenAt = now;
+            RespondedOnTime = now <= ResponseDueAt;
+        }
         Record(Step.Taken, by, now, null);
     }
 
@@ -256,6 +268,8 @@ public sealed class WorkOrder : ICommunityOwned
         Result = r;
         Status = WorkOrderStatus.Done;
         DoneAt = now;
+        MinutesToDone = (int)Math.Round((now - CreatedAt).TotalMinutes);
+        DoneOnTime = now <= ResolutionDueAt;
         ExtensionHoursRequested = null;
         Record(Step.Completed, by, now, r);
     }
@@ -396,6 +410,7 @@ public sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrder>
         b.HasIndex(x => new { x.CommunityId, x.HandlerKind, x.HandlerId, x.Status });
         b.HasIndex(x => new { x.CommunityId, x.BuildingId, x.CategoryId, x.Status });
         b.HasIndex(x => x.ReporterAccountId);
+        b.HasIndex(x => new { x.CommunityId, x.CreatedAt, x.TopCategoryId });
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<WorkOrderCategory>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.WorkOrderId).OnDelete(DeleteBehavior.Cascade);

@@ -11,6 +11,7 @@ public static class WorkOrdersApi
     {
         builder.Services.AddScoped<WorkOrdersService>();
         builder.Services.AddScoped<PublicBoard>();
+        builder.Services.AddScoped<WorkOrderMetrics>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;
@@ -22,6 +23,12 @@ public static class WorkOrdersApi
         api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrdersService s) =>
             TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
         api.MapPost("/", CreateAsync);
+        api.MapGet("/metrics", async (DateOnly? from, DateOnly? to, MetricsBy? by, Guid? communityId, WorkOrderMetrics m, ConsoleContext console, TimeProvider clock) =>
+        {
+            var (f, t) = MetricsPeriod(from, to, clock);
+            var communities = communityId is { } c ? [await console.ResolveAsync(c)] : (await console.CommunitiesAsync()).Select(x => x.Id).ToList();
+            return TypedResults.Ok(await m.ForAsync(communities, f, t, by ?? MetricsBy.Category));
+        }).RequireAuthorization(Policies.Metrics);
         api.MapPost("/similar", async (NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve) =>
         {
             var community = await resolve.ResolveAsync(input.CommunityId);
@@ -53,6 +60,14 @@ public static class WorkOrdersApi
             var c = await s.SetCategoryHandlerAsync(id, handler);
             return TypedResults.Ok(new { c.Id, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName });
         }).RequireAuthorization(Policies.Console);
+    }
+
+    /// <summary>The period of the metrics: the given dates, else the last 30 days (China dates).</summary>
+    public static (DateOnly From, DateOnly To) MetricsPeriod(DateOnly? from, DateOnly? to, TimeProvider clock)
+    {
+        var today = Infrastructure.Time.ChinaTime.Today(clock);
+        var end = to ?? today;
+        return (from ?? end.AddDays(-29), end);
     }
 
     /// <summary>Takes a step and answers the order as it is now; 204 when the step took it out of the caller's sight (returned, transferred).</summary>

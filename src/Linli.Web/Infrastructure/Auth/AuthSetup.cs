@@ -108,6 +108,7 @@ public static class AuthSetup
             // Staff, grid members and volunteers go door to door; volunteers are not console staff (no TOTP).
             .AddPolicy(Policies.Survey, p => p.RequireAssertion(ctx => ctx.User.IsInRole(Roles.Volunteer)
                 || (ctx.User.HasTwoFactor() && (ctx.User.IsInRole(Roles.Staff) || ctx.User.IsInRole(Roles.Secretary) || ctx.User.IsInRole(Roles.GridMember)))))
+            .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;
     }

@@ -48,6 +48,7 @@ public static class Policies
     public const string RevealIdNumbers = nameof(RevealIdNumbers);
     public const string ReadReveals = nameof(ReadReveals);
     public const string Survey = nameof(Survey);
+    public const string Metrics = nameof(Metrics);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -656,6 +656,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("DoneAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool?>("DoneOnTime")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("DuplicateOfId")
                         .HasColumnType("uuid");
 
@@ -681,6 +684,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<Guid?>("HomeId")
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("MinutesToDone")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -714,6 +720,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("ResolutionDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool?>("RespondedOnTime")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("ResponseDueAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -733,6 +742,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("TakenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid>("TopCategoryId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("UrgeCount")
                         .HasColumnType("integer");
 
@@ -748,6 +760,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CommunityId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
 
                     b.HasIndex("CommunityId", "Status", "CreatedAt");
 

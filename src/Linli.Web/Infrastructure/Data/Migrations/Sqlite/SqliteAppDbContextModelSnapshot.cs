@@ -651,6 +651,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DoneAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("DoneOnTime")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("DuplicateOfId")
                         .HasColumnType("TEXT");
 
@@ -676,6 +679,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("HomeId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("MinutesToDone")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -709,6 +715,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("ResolutionDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("RespondedOnTime")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ResponseDueAt")
                         .HasColumnType("TEXT");
 
@@ -728,6 +737,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("TakenAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("TopCategoryId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("UrgeCount")
                         .HasColumnType("INTEGER");
 
@@ -743,6 +755,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CommunityId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
 
                     b.HasIndex("CommunityId", "Status", "CreatedAt");
 
