@@ -119,6 +119,10 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     TakenAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     DoneAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    MinutesToDone = table.Column<int>(type: "INTEGER", nullable: true),
+                    RespondedOnTime = table.Column<bool>(type: "INTEGER", nullable: true),
+                    DoneOnTime = table.Column<bool>(type: "INTEGER", nullable: true),
+                    TopCategoryId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ResponseDueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ResolutionDueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     PausedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -172,6 +176,32 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WorkOrderPhotos",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommunityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkOrderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    File = table.Column<string>(type: "TEXT", unicode: false, maxLength: 200, nullable: false),
+                    Thumbnail = table.Column<string>(type: "TEXT", unicode: false, maxLength: 200, nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    AddedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkOrderPhotos", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkOrderPhotos_WorkOrders_WorkOrderId",
+                        column: x => x.WorkOrderId,
+                        principalTable: "WorkOrders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_PartnerUnits_CommunityId_Name",
                 table: "PartnerUnits",
@@ -206,6 +236,16 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                 column: "WorkOrderId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkOrderPhotos_CommunityId_WorkOrderId_Stage",
+                table: "WorkOrderPhotos",
+                columns: new[] { "CommunityId", "WorkOrderId", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrderPhotos_WorkOrderId",
+                table: "WorkOrderPhotos",
+                column: "WorkOrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_CategoryId",
                 table: "WorkOrders",
                 column: "CategoryId");
@@ -214,6 +254,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_WorkOrders_CommunityId_BuildingId_CategoryId_Status",
                 table: "WorkOrders",
                 columns: new[] { "CommunityId", "BuildingId", "CategoryId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrders_CommunityId_CreatedAt_TopCategoryId",
+                table: "WorkOrders",
+                columns: new[] { "CommunityId", "CreatedAt", "TopCategoryId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_CommunityId_HandlerKind_HandlerId_Status",
@@ -248,6 +293,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "WorkOrderEvents");
+
+            migrationBuilder.DropTable(
+                name: "WorkOrderPhotos");
 
             migrationBuilder.DropTable(
                 name: "WorkOrders");

@@ -119,6 +119,10 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     TakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     DoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    MinutesToDone = table.Column<int>(type: "integer", nullable: true),
+                    RespondedOnTime = table.Column<bool>(type: "boolean", nullable: true),
+                    DoneOnTime = table.Column<bool>(type: "boolean", nullable: true),
+                    TopCategoryId = table.Column<Guid>(type: "uuid", nullable: false),
                     ResponseDueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ResolutionDueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     PausedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -172,6 +176,32 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WorkOrderPhotos",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CommunityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkOrderId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Stage = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    File = table.Column<string>(type: "character varying(200)", unicode: false, maxLength: 200, nullable: false),
+                    Thumbnail = table.Column<string>(type: "character varying(200)", unicode: false, maxLength: 200, nullable: false),
+                    Width = table.Column<int>(type: "integer", nullable: false),
+                    Height = table.Column<int>(type: "integer", nullable: false),
+                    AddedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    AddedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkOrderPhotos", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkOrderPhotos_WorkOrders_WorkOrderId",
+                        column: x => x.WorkOrderId,
+                        principalTable: "WorkOrders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_PartnerUnits_CommunityId_Name",
                 table: "PartnerUnits",
@@ -206,6 +236,16 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                 column: "WorkOrderId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkOrderPhotos_CommunityId_WorkOrderId_Stage",
+                table: "WorkOrderPhotos",
+                columns: new[] { "CommunityId", "WorkOrderId", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrderPhotos_WorkOrderId",
+                table: "WorkOrderPhotos",
+                column: "WorkOrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_CategoryId",
                 table: "WorkOrders",
                 column: "CategoryId");
@@ -214,6 +254,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                 name: "IX_WorkOrders_CommunityId_BuildingId_CategoryId_Status",
                 table: "WorkOrders",
                 columns: new[] { "CommunityId", "BuildingId", "CategoryId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrders_CommunityId_CreatedAt_TopCategoryId",
+                table: "WorkOrders",
+                columns: new[] { "CommunityId", "CreatedAt", "TopCategoryId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_CommunityId_HandlerKind_HandlerId_Status",
@@ -248,6 +293,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WorkOrderEvents");
+
+            migrationBuilder.DropTable(
+                name: "WorkOrderPhotos");
 
             migrationBuilder.DropTable(
                 name: "WorkOrders");
