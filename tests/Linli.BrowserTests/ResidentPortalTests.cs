@@ -33,7 +33,7 @@ public sealed class ResidentPortalTests(LinliAppFixture app, ITestOutputHelper o
         var tabbar = page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" });
         await Expect(tabbar).ToBeVisibleAsync();
         await Expect(tabbar.GetByRole(AriaRole.Link, new() { Name = "首页" })).ToHaveAttributeAsync("aria-current", "page");
-        await Expect(tabbar.GetByRole(AriaRole.Link, new() { Name = "我的" })).ToBeVisibleAsync();
+        await Expect(tabbar.GetByRole(AriaRole.Link, new() { Name = "我的", Exact = true })).ToBeVisibleAsync();
         var bar = await tabbar.BoundingBoxAsync() ?? throw new InvalidOperationException("The tab bar has no box.");
         (bar.Y + bar.Height).ShouldBe(844, 1, "the tab bar sits at the bottom of the screen");
         bar.Width.ShouldBe(390, 1);
@@ -51,7 +51,7 @@ public sealed class ResidentPortalTests(LinliAppFixture app, ITestOutputHelper o
         (await PixelsAsync(page.Locator("main h1"))).ShouldBeGreaterThanOrEqualTo(30, "the largest step is at least 30 px");
 
         // It stays on on the next page (the tab bar's 我的) and on a later visit.
-        await s.SubmitAsync(tabbar.GetByRole(AriaRole.Link, new() { Name = "我的" }), "me-elder");
+        await s.SubmitAsync(tabbar.GetByRole(AriaRole.Link, new() { Name = "我的", Exact = true }), "me-elder");
         new Uri(page.Url).AbsolutePath.ShouldBe("/me");
         await AssertElderAsync(page);
         await Expect(page.Locator("main dl.facts")).ToContainTextAsync("139****0001");   // the mobile is masked

@@ -292,11 +292,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (existing + prepared.Count > WorkOrderPhoto.MaxPerStage) throw DomainException.Invalid("Photos", "photos.too_many", WorkOrderPhoto.MaxPerStage);
         var now = Now;
         var ids = new List<Guid>();
-        foreach (var p in prepared)
+        foreach (var (p, i) in prepared.Select((p, i) => (p, i)))
         {
             var photoId = Guid.CreateVersion7();
             var (file, thumb) = await photos.WriteAsync(o.CommunityId, photoId, p, now, ct);
-            db.WorkOrderPhotos.Add(new WorkOrderPhoto(photoId, o, stage, file, thumb, p.Width, p.Height, Me, now));
+            // A millisecond apart (PostgreSQL keeps microseconds): the photos keep the order they were chosen in.
+            db.WorkOrderPhotos.Add(new WorkOrderPhoto(photoId, o, stage, file, thumb, p.Width, p.Height, Me, now.AddMilliseconds(i)));
             ids.Add(photoId);
         }
         await db.SaveChangesAsync(ct);
