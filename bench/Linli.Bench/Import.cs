@@ -91,7 +91,7 @@ public static class Import
             var baseline = memory.Current;
             Log.Line($"residents before: {before:N0}; app RSS before the upload {Mb(baseline)} MB; machine load {LoadAverage()}");
 
-            var first = await ImportOnceAsync(client, server, memory, file, rows, sheet.BadRows, "import", ct);
+            var first = await ImportOnceAsync(client, server, pg, memory, file, rows, sheet.BadRows, "import", ct);
             var afterFirst = await TotalAsync(client, ct);
             if (first.Created + first.Updated != rows - sheet.BadRows)
                 throw new BenchException($"import: created {first.Created} + updated {first.Updated} should be the {rows - sheet.BadRows} valid rows");
@@ -99,7 +99,7 @@ public static class Import
 
             // A bearer token lives 15 minutes: sign in again for the second run.
             await SignInAsync(client, phone, password, totpKey, ct);
-            var second = await ImportOnceAsync(client, server, memory, file, rows, sheet.BadRows, "re-import", ct);
+            var second = await ImportOnceAsync(client, server, pg, memory, file, rows, sheet.BadRows, "re-import", ct);
             var afterSecond = await TotalAsync(client, ct);
             if (second.Created != 0 || second.Updated != rows - sheet.BadRows)
                 throw new BenchException($"re-import: created {second.Created}, updated {second.Updated}; every one of the {rows - sheet.BadRows} valid rows should be an update");
@@ -112,11 +112,14 @@ public static class Import
             Log.Line($"app RSS: before {Mb(baseline)} MB, peak {Mb(first.PeakRss)} MB (import) / {Mb(second.PeakRss)} MB (re-import); VmHWM {Mb(hwm)} MB " +
                      $"(since the process started: includes the start and the demo seed); {memory.Samples} samples");
             var total = first.CheckSeconds + first.CommitSeconds;
+            var dbCpu = first.DbCpu is { } d1 && second.DbCpu is { } d2 ? string.Create(CultureInfo.InvariantCulture, $"db_cpu_s={d1:F1} reimport_db_cpu_s={d2:F1} ") : "";
             return string.Create(CultureInfo.InvariantCulture,
                 $"RESULT scenario=import provider={provider} rows={rows} check_s={first.CheckSeconds:F1} commit_s={first.CommitSeconds:F1} total_s={total:F1} " +
                 $"reimport_check_s={second.CheckSeconds:F1} reimport_commit_s={second.CommitSeconds:F1} reimport_total_s={second.CheckSeconds + second.CommitSeconds:F1} " +
                 $"rss_base_mb={Mb(baseline)} rss_peak_mb={Mb(peak)} rss_peak_import_mb={Mb(first.PeakRss)} rss_peak_reimport_mb={Mb(second.PeakRss)} hwm_mb={Mb(hwm)} " +
                 $"created={first.Created} updated={first.Updated} skipped={first.Skipped} file_mb={bytes / 1048576.0:F1} " +
+                $"app_cpu_s={first.AppCpu:F1} reimport_app_cpu_s={second.AppCpu:F1} " +
+                $"{dbCpu}" +
                 $"target_met={(total < TargetSeconds && second.CheckSeconds + second.CommitSeconds < TargetSeconds ? "yes" : "no")}");
         }
         finally
@@ -135,14 +138,15 @@ public static class Import
         }
     }
 
-    private sealed record Outcome(double CheckSeconds, double CommitSeconds, int Created, int Updated, int Skipped, long PeakRss);
+    private sealed record Outcome(double CheckSeconds, double CommitSeconds, int Created, int Updated, int Skipped, long PeakRss, double AppCpu, double? DbCpu);
 
     /// <summary>Upload (answered when every row is checked), commit, poll until Done; the RSS peak over all of it.</summary>
-    private static async Task<Outcome> ImportOnceAsync(HttpClient client, ServerProcess server, MemorySampler memory, string file, int rows, int badRows,
-        string label, CancellationToken ct)
+    private static async Task<Outcome> ImportOnceAsync(HttpClient client, ServerProcess server, PrivatePostgres? pg, MemorySampler memory, string file, int rows,
+        int badRows, string label, CancellationToken ct)
     {
         memory.ResetPeak();
         var cpu = server.CpuTime();
+        var dbCpu = pg?.CpuTime();
         var start = Stopwatch.GetTimestamp();
         JsonElement job;
         await using (var stream = File.OpenRead(file))
@@ -190,9 +194,11 @@ public static class Import
         var commit = Stopwatch.GetElapsedTime(commitStart).TotalSeconds;
         if (state.GetProperty("status").GetString() != "Done")
             throw new BenchException($"{label}: the commit failed: {state.GetProperty("error").GetString()}");
-        var outcome = new Outcome(check, commit, state.GetProperty("created").GetInt32(), state.GetProperty("updated").GetInt32(), state.GetProperty("skipped").GetInt32(), memory.Peak);
+        var outcome = new Outcome(check, commit, state.GetProperty("created").GetInt32(), state.GetProperty("updated").GetInt32(), state.GetProperty("skipped").GetInt32(),
+            memory.Peak, (server.CpuTime() - cpu).TotalSeconds, pg is null ? null : (pg.CpuTime() - dbCpu!.Value).TotalSeconds);
         Log.Line($"{label}: committed in {commit:F1} s: {outcome.Created:N0} created, {outcome.Updated:N0} updated, {outcome.Skipped} skipped; " +
-                 $"total {check + commit:F1} s ({rows / (check + commit):F0} rows/s); app CPU {(server.CpuTime() - cpu).TotalSeconds:F1} s; RSS peak {Mb(outcome.PeakRss)} MB; load {LoadAverage()}");
+                 $"total {check + commit:F1} s ({rows / (check + commit):F0} rows/s); CPU: app {outcome.AppCpu:F1} s" + (outcome.DbCpu is { } db ? $", PostgreSQL {db:F1} s" : "") +
+                 $"; RSS peak {Mb(outcome.PeakRss)} MB; load {LoadAverage()}");
         return outcome;
     }
 
