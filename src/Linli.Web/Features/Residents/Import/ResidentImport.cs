@@ -268,10 +268,17 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
         List<string?> lookup = [.. hashes];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.Residents
-            .Include(r => r.Residences.Where(x => x.To == null))
-            .Include(r => r.Tags)
             .Where(r => r.CommunityId == job.CommunityId && lookup.Contains(r.IdNumberHash))
             .ToDictionaryAsync(r => r.IdNumberHash!, ct);
+        if (existing.Count > 0)
+        {
+            // The current residences and the tags of those residents, looked up by their ids (an index each); EF fixes up
+            // the navigations. As Includes they were joined in one query, which PostgreSQL answered by reading every
+            // residence and tag of the community for each batch: an import into a large community slowed with its size.
+            List<Guid> ids = [.. existing.Values.Select(r => r.Id)];
+            await db.Residences.Where(x => x.CommunityId == job.CommunityId && ids.Contains(x.ResidentId) && x.To == null).LoadAsync(ct);
+            await db.ResidentTags.Where(x => x.CommunityId == job.CommunityId && ids.Contains(x.ResidentId)).LoadAsync(ct);
+        }
         int created = 0, updated = 0;
         for (var i = 0; i < rows.Count; i++)
         {
