@@ -89,6 +89,7 @@ public static class Import
             memory = MemorySampler.Start(server.Pid, TimeSpan.FromMilliseconds(200));
             await Task.Delay(600, ct);
             var baseline = memory.Current;
+            var baselineAnon = MemorySampler.Read(server.Pid, "RssAnon:");
             Log.Line($"residents before: {before:N0}; app RSS before the upload {Mb(baseline)} MB; machine load {LoadAverage()}");
 
             var first = await ImportOnceAsync(client, server, pg, memory, file, rows, sheet.BadRows, "import", ct);
@@ -110,13 +111,15 @@ public static class Import
             var hwm = MemorySampler.Read(server.Pid, "VmHWM:");
             var peak = Math.Max(first.PeakRss, second.PeakRss);
             Log.Line($"app RSS: before {Mb(baseline)} MB, peak {Mb(first.PeakRss)} MB (import) / {Mb(second.PeakRss)} MB (re-import); VmHWM {Mb(hwm)} MB " +
-                     $"(since the process started: includes the start and the demo seed); {memory.Samples} samples");
+                     $"(since the process started: includes the start and the demo seed); {memory.Samples} samples. Without mapped files (RssAnon): " +
+                     $"before {Mb(baselineAnon)} MB, peak {Mb(first.PeakAnon)} / {Mb(second.PeakAnon)} MB");
             var total = first.CheckSeconds + first.CommitSeconds;
             var dbCpu = first.DbCpu is { } d1 && second.DbCpu is { } d2 ? string.Create(CultureInfo.InvariantCulture, $"db_cpu_s={d1:F1} reimport_db_cpu_s={d2:F1} ") : "";
             return string.Create(CultureInfo.InvariantCulture,
                 $"RESULT scenario=import provider={provider} rows={rows} check_s={first.CheckSeconds:F1} commit_s={first.CommitSeconds:F1} total_s={total:F1} " +
                 $"reimport_check_s={second.CheckSeconds:F1} reimport_commit_s={second.CommitSeconds:F1} reimport_total_s={second.CheckSeconds + second.CommitSeconds:F1} " +
                 $"rss_base_mb={Mb(baseline)} rss_peak_mb={Mb(peak)} rss_peak_import_mb={Mb(first.PeakRss)} rss_peak_reimport_mb={Mb(second.PeakRss)} hwm_mb={Mb(hwm)} " +
+                $"anon_base_mb={Mb(baselineAnon)} anon_peak_mb={Mb(Math.Max(first.PeakAnon, second.PeakAnon))} " +
                 $"created={first.Created} updated={first.Updated} skipped={first.Skipped} file_mb={bytes / 1048576.0:F1} " +
                 $"app_cpu_s={first.AppCpu:F1} reimport_app_cpu_s={second.AppCpu:F1} " +
                 $"{dbCpu}" +
@@ -138,7 +141,7 @@ public static class Import
         }
     }
 
-    private sealed record Outcome(double CheckSeconds, double CommitSeconds, int Created, int Updated, int Skipped, long PeakRss, double AppCpu, double? DbCpu);
+    private sealed record Outcome(double CheckSeconds, double CommitSeconds, int Created, int Updated, int Skipped, long PeakRss, long PeakAnon, double AppCpu, double? DbCpu);
 
     /// <summary>Upload (answered when every row is checked), commit, poll until Done; the RSS peak over all of it.</summary>
     private static async Task<Outcome> ImportOnceAsync(HttpClient client, ServerProcess server, PrivatePostgres? pg, MemorySampler memory, string file, int rows,
@@ -195,7 +198,7 @@ public static class Import
         if (state.GetProperty("status").GetString() != "Done")
             throw new BenchException($"{label}: the commit failed: {state.GetProperty("error").GetString()}");
         var outcome = new Outcome(check, commit, state.GetProperty("created").GetInt32(), state.GetProperty("updated").GetInt32(), state.GetProperty("skipped").GetInt32(),
-            memory.Peak, (server.CpuTime() - cpu).TotalSeconds, pg is null ? null : (pg.CpuTime() - dbCpu!.Value).TotalSeconds);
+            memory.Peak, memory.PeakAnon, (server.CpuTime() - cpu).TotalSeconds, pg is null ? null : (pg.CpuTime() - dbCpu!.Value).TotalSeconds);
         Log.Line($"{label}: committed in {commit:F1} s: {outcome.Created:N0} created, {outcome.Updated:N0} updated, {outcome.Skipped} skipped; " +
                  $"total {check + commit:F1} s ({rows / (check + commit):F0} rows/s); CPU: app {outcome.AppCpu:F1} s" + (outcome.DbCpu is { } db ? $", PostgreSQL {db:F1} s" : "") +
                  $"; RSS peak {Mb(outcome.PeakRss)} MB; load {LoadAverage()}");
@@ -462,12 +465,15 @@ public sealed class MemorySampler
     private Task _loop = Task.CompletedTask;
     private long _current;
     private long _peak;
+    private long _peakAnon;
     private int _samples;
 
     private MemorySampler(int pid) => _pid = pid;
 
     public long Current => Interlocked.Read(ref _current);
     public long Peak => Interlocked.Read(ref _peak);
+    /// <summary>The peak of RssAnon: the resident memory that is not mapped files (the runtime's and the app's code).</summary>
+    public long PeakAnon => Interlocked.Read(ref _peakAnon);
     public int Samples => Volatile.Read(ref _samples);
 
     public static MemorySampler Start(int pid, TimeSpan interval)
@@ -491,8 +497,9 @@ public sealed class MemorySampler
 
     public void ResetPeak()
     {
+        Interlocked.Exchange(ref _peak, 0);
+        Interlocked.Exchange(ref _peakAnon, 0);
         Sample();
-        Interlocked.Exchange(ref _peak, Current);
     }
 
     private void Sample()
@@ -501,8 +508,14 @@ public sealed class MemorySampler
         if (rss <= 0) return;
         Interlocked.Exchange(ref _current, rss);
         Interlocked.Increment(ref _samples);
-        long peak;
-        while (rss > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, rss, peak) != peak) { }
+        Max(ref _peak, rss);
+        Max(ref _peakAnon, Read(_pid, "RssAnon:"));
+    }
+
+    private static void Max(ref long target, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 
     public async Task StopAsync()
