@@ -38,6 +38,12 @@ public static class Import
         var password = o.Get("password") ?? DemoSeeder.Password;
         var totpKey = o.Get("totp-key") ?? DemoSeeder.TotpKey;
         var provider = postgres ? "postgres" : "sqlite";
+        var sharedStrings = (o.Get("strings") ?? "shared") switch
+        {
+            "shared" => true,
+            "inline" => false,
+            var other => throw new UsageException($"--strings {other}: shared (as Excel and WPS save a workbook) or inline (as MiniExcel writes it)"),
+        };
         PrivatePostgres? pg = null;
         ServerProcess? server = null;
         MemorySampler? memory = null;
@@ -79,9 +85,15 @@ public static class Import
             var sw = Stopwatch.StartNew();
             var sheet = new Workbook(homes, seed);
             MiniExcel.SaveAs(file, sheet.Rows(rows));
+            var sst = "";
+            if (sharedStrings)
+            {
+                var (distinct, cells) = SharedStrings.Rewrite(file, "P", rows + 1); // the template's 16 columns, A–P
+                sst = $", as Excel saves it ({cells:N0} text cells, {distinct:N0} distinct texts in the shared-strings table)";
+            }
             var bytes = new FileInfo(file).Length;
             Log.Line($"wrote {file}: {rows:N0} rows ({sheet.Households:N0} households, {sheet.BadRows} bad rows, {sheet.WithoutAddress} without an address), " +
-                     $"{bytes / 1048576.0:F1} MB, in {sw.Elapsed.TotalSeconds:F1} s");
+                     $"{bytes / 1048576.0:F1} MB{sst}, in {sw.Elapsed.TotalSeconds:F1} s");
             if (bytes > MaxUploadBytes)
                 throw new BenchException($"{rows:N0} rows make a {bytes / 1048576.0:F1} MB workbook: over the import's 20 MB limit; pass fewer --rows");
 
@@ -116,7 +128,7 @@ public static class Import
             var total = first.CheckSeconds + first.CommitSeconds;
             var dbCpu = first.DbCpu is { } d1 && second.DbCpu is { } d2 ? string.Create(CultureInfo.InvariantCulture, $"db_cpu_s={d1:F1} reimport_db_cpu_s={d2:F1} ") : "";
             return string.Create(CultureInfo.InvariantCulture,
-                $"RESULT scenario=import provider={provider} rows={rows} check_s={first.CheckSeconds:F1} commit_s={first.CommitSeconds:F1} total_s={total:F1} " +
+                $"RESULT scenario=import provider={provider} rows={rows} strings={(sharedStrings ? "shared" : "inline")} check_s={first.CheckSeconds:F1} commit_s={first.CommitSeconds:F1} total_s={total:F1} " +
                 $"reimport_check_s={second.CheckSeconds:F1} reimport_commit_s={second.CommitSeconds:F1} reimport_total_s={second.CheckSeconds + second.CommitSeconds:F1} " +
                 $"rss_base_mb={Mb(baseline)} rss_peak_mb={Mb(peak)} rss_peak_import_mb={Mb(first.PeakRss)} rss_peak_reimport_mb={Mb(second.PeakRss)} hwm_mb={Mb(hwm)} " +
                 $"anon_base_mb={Mb(baselineAnon)} anon_peak_mb={Mb(Math.Max(first.PeakAnon, second.PeakAnon))} " +

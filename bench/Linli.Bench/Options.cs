@@ -12,7 +12,7 @@ public sealed class Options
         "runs", "connections", "duration", "warmup", "url", "app", "repo", "start-timeout", "keep", "help",
         "env", "publish-arg", "phases", "phone", "password", "poll-ms", "max-requests",
         "provider", "residents", "communities", "connection", "seed", "keys", "large-community", "large-residents",
-        "sqlite", "requests", "totp-key", "rows",
+        "sqlite", "requests", "totp-key", "rows", "strings",
     ];
 
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
@@ -120,6 +120,8 @@ public sealed class Options
                                 search: also keep the private PostgreSQL running (its connection string is printed)
           --provider P          generate: postgres (default) or sqlite; import: sqlite (default) or postgres
           --rows N              import: rows of the workbook (default 100000)
+          --strings S           import: shared (default: text in a shared-strings table, as Excel and WPS save a
+                                workbook) or inline (in each cell, as MiniExcel writes it)
           --residents N         generate/search: residents to make (default 1000000)
           --communities N       generate/search: new communities besides the large one (default residents / 10000)
           --large-community C   generate/search: the 12-digit division code of one community that gets
