@@ -12,7 +12,7 @@ public sealed class Options
         "runs", "connections", "duration", "warmup", "url", "app", "repo", "start-timeout", "keep", "help",
         "env", "publish-arg", "phases", "phone", "password", "poll-ms", "max-requests",
         "provider", "residents", "communities", "connection", "seed", "keys", "large-community", "large-residents",
-        "sqlite", "requests", "totp-key",
+        "sqlite", "requests", "totp-key", "rows", "strings",
     ];
 
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
@@ -96,6 +96,9 @@ public sealed class Options
                       PostgreSQL by binary COPY (a private server unless --connection), SQLite in one transaction
           search      PostgreSQL with generated residents (generated here unless --connection), the published app on
                       it, a staff member signed in through the JSON API; p50/p95 of each kind of residents search
+          import      the published app on a fresh demo DB (SQLite, or a private PostgreSQL with --provider postgres); a
+                      workbook of --rows residents in the demo staff's community, written row by row; upload + check,
+                      commit, then the same file again (all updates, none added); times and the app's RSS (base, peak)
 
         options:
           --runs N              coldstart: runs (default 5)
@@ -115,7 +118,10 @@ public sealed class Options
           --poll-ms MS          coldstart: poll interval (default 20)
           --keep                keep the temporary folder (published app, databases, server logs); generate and
                                 search: also keep the private PostgreSQL running (its connection string is printed)
-          --provider P          generate: postgres (default) or sqlite
+          --provider P          generate: postgres (default) or sqlite; import: sqlite (default) or postgres
+          --rows N              import: rows of the workbook (default 100000)
+          --strings S           import: shared (default: text in a shared-strings table, as Excel and WPS save a
+                                workbook) or inline (in each cell, as MiniExcel writes it)
           --residents N         generate/search: residents to make (default 1000000)
           --communities N       generate/search: new communities besides the large one (default residents / 10000)
           --large-community C   generate/search: the 12-digit division code of one community that gets
@@ -124,9 +130,9 @@ public sealed class Options
           --connection CS       generate/search: an existing database (search: one that is already generated)
           --sqlite FILE         generate --provider sqlite: the database file (default in the work folder)
           --keys PATH           the field-keys file the app reads too (Crypto:KeyFile); required with --connection
-          --seed N              generate: random seed (default 42)
+          --seed N              generate, import: random seed (default 42)
           --requests N          search: measured requests per kind (default 200, after 20 warm-up requests)
-          --phone P --password P --totp-key K  search: the staff member (default the demo staff 13800000002)
+          --phone P --password P --totp-key K  search, import: the staff member (default the demo staff 13800000002)
         """;
 }
 

@@ -86,6 +86,42 @@ public sealed class PrivatePostgres
         }
     }
 
+    /// <summary>
+    /// CPU time of the whole cluster so far: the postmaster, its live processes (backends, checkpointer, WAL writer,
+    /// autovacuum) and those that have exited (their time is in the postmaster's cutime/cstime). Linux /proc only.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_root, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        var ticks = Ticks(postmaster, out _, withChildren: true);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == postmaster) continue;
+            var t = Ticks(pid, out var parent, withChildren: false);
+            if (parent == postmaster) ticks += t;
+        }
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+    }
+
+    private static long Ticks(int pid, out int parent, bool withChildren)
+    {
+        parent = 0;
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0; // gone
+        }
+        // pid (comm) state ppid ... utime(14) stime(15) cutime(16) cstime(17): fields after the command's closing parenthesis.
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        parent = int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+        long Field(int n) => long.Parse(f[n - 3], System.Globalization.CultureInfo.InvariantCulture);
+        return Field(14) + Field(15) + (withChildren ? Field(16) + Field(17) : 0);
+    }
+
     private string OsCommand(string command) => _osUser == Environment.UserName ? command : $"su {_osUser} -s /bin/bash -c \"{command.Replace("\"", "\\\"")}\"";
 
     private static async Task RunAsync(string file, IEnumerable<string> args, CancellationToken ct)

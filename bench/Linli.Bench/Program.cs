@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Linli.Bench;
 
-// dotnet run --project bench/Linli.Bench -c Release -- <coldstart|pages|generate|search> [options]   (see bench/README.md)
+// dotnet run --project bench/Linli.Bench -c Release -- <coldstart|pages|generate|search|import> [options]   (see bench/README.md)
 // (A class in our namespace, not top-level statements: Linli.Web, referenced for the generator, has its own Program.)
 public static class Program
 {
@@ -22,7 +22,7 @@ public static class Program
                 Console.WriteLine(Options.Usage);
                 return options.Flag("help") ? 0 : 2;
             }
-            if (options.Scenario is not ("coldstart" or "pages" or "generate" or "search")) throw new UsageException($"unknown scenario '{options.Scenario}'");
+            if (options.Scenario is not ("coldstart" or "pages" or "generate" or "search" or "import")) throw new UsageException($"unknown scenario '{options.Scenario}'");
         }
         catch (UsageException e)
         {
@@ -59,6 +59,7 @@ public static class Program
                 "coldstart" => await ColdStart.RunAsync(options, work, cts.Token),
                 "generate" => await Generate.RunAsync(options, work, cts.Token),
                 "search" => await Search.RunAsync(options, work, cts.Token),
+                "import" => await Import.RunAsync(options, work, cts.Token),
                 _ => await Pages.RunAsync(options, work, cts.Token),
             };
             failed = false;

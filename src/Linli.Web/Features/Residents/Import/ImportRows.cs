@@ -87,7 +87,11 @@ public sealed class PlaceIndex
 /// </summary>
 public sealed class ImportRowChecker(Texts t, PlaceIndex places, DateOnly today)
 {
-    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The ID numbers already in the file, with their row: a number's first 17 digits (the 18th follows from them) as
+    /// a long, so that 100,000 rows hold 2–3 MB here, not the 10 MB of as many strings.
+    /// </summary>
+    private readonly Dictionary<long, int> _seen = [];
 
     public ImportRow? Check(int row, IReadOnlyDictionary<string, string?> c, List<ImportProblem> problems)
     {
@@ -107,8 +111,11 @@ public sealed class ImportRowChecker(Texts t, PlaceIndex places, DateOnly today)
         {
             var problem = IdNumber.TryParse(rawId, out id);
             if (problem != IdNumber.Problem.None) Problem(ImportColumns.IdNumber, t.Get("residents.id_" + problem.ToString().ToLowerInvariant()));
-            else if (_seen.TryGetValue(id.Value, out var first)) Problem(ImportColumns.IdNumber, t.Get("import.duplicate_in_file", first));
-            else _seen[id.Value] = row;
+            else
+            {
+                var key = long.Parse(id.Value.AsSpan(0, 17), NumberStyles.None, CultureInfo.InvariantCulture);
+                if (!_seen.TryAdd(key, row)) Problem(ImportColumns.IdNumber, t.Get("import.duplicate_in_file", _seen[key]));
+            }
         }
         var idOk = rawId is not null && problems.All(p => p.Row != row || p.Column != ImportColumns.IdNumber);
 
