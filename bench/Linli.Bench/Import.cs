@@ -51,7 +51,8 @@ public static class Import
         {
             var dir = Path.Combine(work, "import");
             Directory.CreateDirectory(dir);
-            var env = new List<KeyValuePair<string, string>> { new("Crypto__KeyFile", Path.Combine(dir, "field-keys.json")) };
+            // Uploads wait in the work folder, not in the app's data/imports (which --app would leave full of workbooks).
+            var env = new List<KeyValuePair<string, string>> { new("Crypto__KeyFile", Path.Combine(dir, "field-keys.json")), new("Imports__Folder", Path.Combine(dir, "uploads")) };
             if (postgres)
             {
                 pg = await PrivatePostgres.StartAsync(work, ct);

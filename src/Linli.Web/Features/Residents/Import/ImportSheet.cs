@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Linli.Web.Infrastructure.Localization;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 
@@ -158,4 +159,55 @@ public static class ImportSheet
         var i and >= 0 => "c" + (i + 1).ToString("00", CultureInfo.InvariantCulture),
         _ => "unknown",
     };
+}
+
+/// <summary>
+/// The rows of a checked workbook as the check read them (row number, column → text), in a plain binary file next to
+/// the upload, written and read as a stream. The commit checks them again from here instead of parsing the workbook a
+/// second time: parsing is most of the check's cost (at 100,000 rows seconds of CPU, more when a large shared-strings
+/// table is looked up on disk); reading this back costs a fraction of it. About 125 bytes a row (12 MB for 100,000).
+/// </summary>
+public static class ImportSpool
+{
+    public sealed class Writer(string path) : IDisposable
+    {
+        private readonly BinaryWriter _out = new(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16), Encoding.UTF8);
+        private string[]? _columns;
+
+        /// <summary>One row; every row of a file has the same columns (those its header named).</summary>
+        public void Add(int row, IReadOnlyDictionary<string, string?> cells)
+        {
+            if (_columns is null)
+            {
+                _columns = [.. cells.Keys];
+                _out.Write(_columns.Length);
+                foreach (var c in _columns) _out.Write(c);
+            }
+            _out.Write(row);
+            foreach (var c in _columns)
+            {
+                var value = cells.GetValueOrDefault(c);
+                _out.Write(value is not null);
+                if (value is not null) _out.Write(value);
+            }
+        }
+
+        public void Dispose() => _out.Dispose();
+    }
+
+    public static IEnumerable<(int Row, IReadOnlyDictionary<string, string?> Cells)> Read(string path)
+    {
+        using var input = new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Encoding.UTF8);
+        var length = input.BaseStream.Length;
+        if (length == 0) yield break;
+        var columns = new string[input.ReadInt32()];
+        for (var i = 0; i < columns.Length; i++) columns[i] = input.ReadString();
+        while (input.BaseStream.Position < length)
+        {
+            var row = input.ReadInt32();
+            var cells = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
+            foreach (var c in columns) cells[c] = input.ReadBoolean() ? input.ReadString() : null;
+            yield return (row, cells);
+        }
+    }
 }

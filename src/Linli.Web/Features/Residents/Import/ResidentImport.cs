@@ -30,6 +30,8 @@ public sealed class ImportJob
     public required string UserName { get; init; }
     public required string FileName { get; init; }
     public required string Path { get; init; }
+    /// <summary>The rows as the check read them (<see cref="ImportSpool"/>), for the commit.</summary>
+    public string RowsPath => Path + ".rows";
     public required DateTime CreatedAt { get; init; }
     public required IReadOnlyList<Claim> Claims { get; init; }
     /// <summary>The uploader's UI language: the commit's messages are written in it.</summary>
@@ -67,7 +69,15 @@ public sealed class ImportJobs(string folder)
         foreach (var job in _jobs.Values.Where(j => j.CreatedAt < olderThan && j.Status is not (ImportStatus.Queued or ImportStatus.Committing)))
         {
             _jobs.TryRemove(job.Id, out _);
-            try { File.Delete(job.Path); } catch (IOException) { }
+            try
+            {
+                File.Delete(job.Path);
+                File.Delete(job.RowsPath);
+            }
+            catch (IOException)
+            {
+                // still open somewhere: a later upload tries again
+            }
         }
     }
 }
@@ -115,6 +125,7 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
         catch
         {
             File.Delete(job.Path);
+            File.Delete(job.RowsPath);
             throw;
         }
         jobs.Add(job);
@@ -133,9 +144,11 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
             });
         var checker = new ImportRowChecker(t, await PlaceIndex.LoadAsync(db, job.CommunityId, ct), clock.Today());
         var scratch = new List<ImportProblem>();
+        using var spool = new ImportSpool.Writer(job.RowsPath);
         foreach (var (row, cells) in Read(job.Path))
         {
             ct.ThrowIfCancellationRequested();
+            spool.Add(row, cells);
             job.Rows++;
             scratch.Clear();
             if (checker.Check(row, cells, scratch) is null)
@@ -217,9 +230,10 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
     private sealed record CheckedBatch(List<ImportRow> Rows, int Skipped, int Read);
 
     /// <summary>
-    /// Runs a queued commit (called by <see cref="ImportRunner"/> in a scope of its own). The file is read and checked
-    /// again (the registry may have changed since the upload) on a thread of its own, one batch ahead of the writing:
-    /// reading 100,000 rows costs seconds of CPU that overlap with the database's work instead of adding to it.
+    /// Runs a queued commit (called by <see cref="ImportRunner"/> in a scope of its own). Every row is checked again
+    /// (the registry may have changed since the upload), from the rows the check spooled rather than by parsing the
+    /// workbook a second time, on a thread of its own one batch ahead of the writing, so that it overlaps the database's
+    /// work instead of adding to it.
     /// </summary>
     public async Task RunAsync(ImportJob job, CancellationToken ct)
     {
@@ -266,7 +280,7 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
         }
     }
 
-    /// <summary>Reads and checks the file into batches of <see cref="BatchSize"/> valid rows; a failure ends the channel with it.</summary>
+    /// <summary>Reads and checks the spooled rows into batches of <see cref="BatchSize"/> valid rows; a failure ends the channel with it.</summary>
     private async Task ReadBatchesAsync(ImportJob job, PlaceIndex places, System.Globalization.CultureInfo culture, ChannelWriter<CheckedBatch> output, CancellationToken ct)
     {
         try
@@ -276,7 +290,7 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
             var scratch = new List<ImportProblem>();
             var rows = new List<ImportRow>(BatchSize);
             int skipped = 0, read = 0;
-            foreach (var (row, cells) in Read(job.Path))
+            foreach (var (row, cells) in ImportSpool.Read(job.RowsPath))
             {
                 ct.ThrowIfCancellationRequested();
                 scratch.Clear();
