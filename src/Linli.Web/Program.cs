@@ -20,6 +20,7 @@ builder.AddLinliData();
 builder.AddLinliAuth();
 builder.AddLinliWeb();
 builder.AddLinliOperations();
+StartupGate.AddStartupGate(builder);
 
 // Features
 builder.AddAccounts();
@@ -53,9 +54,14 @@ if (args is ["admin", ..])
     return await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.In);
 }
 
-await app.Services.MigrateAsync();
-await app.Services.SeedDemoIfEmptyAsync();
-
+// Migrations and the demo run while the server starts; requests wait for them at the gate.
+var gate = app.Services.GetRequiredService<StartupGate>();
+gate.Start(async () =>
+{
+    await app.Services.MigrateAsync();
+    await app.Services.SeedDemoIfEmptyAsync();
+});
+StartupGate.Use(app);
 app.UseLinliWeb();
 app.MapLinliHealth();
 app.MapAccountApi();
@@ -68,7 +74,7 @@ app.MapWorkOrdersApi();
 app.MapAuditApi();
 
 await app.RunAsync();
-return 0;
+return gate.Ready.IsFaulted ? 1 : 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -62,11 +62,9 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
         });
     }
 
-    public Task InitializeAsync()
-    {
-        _ = Server; // start now: migrations and the demo run once per factory
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() =>
+        // Start now and wait for the migrations and the demo (they run once per factory, beside the server's start).
+        Services.GetRequiredService<Linli.Web.Infrastructure.Operations.StartupGate>().Ready;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

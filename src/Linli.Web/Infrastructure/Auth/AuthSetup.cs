@@ -60,6 +60,7 @@ public static class AuthSetup
             .AddPasswordValidator<PasswordRules>();
         services.AddScoped<IUserConfirmation<AppUser>, EnabledAccountConfirmation>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SecurityStampInterval);
+        TicketCache.Register(services);
 
         services.ConfigureApplicationCookie(o =>
         {

@@ -6,6 +6,7 @@ using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -170,5 +171,36 @@ public sealed class SessionTests : IClassFixture<FakeClockFactory>
 
         var home = await resident.GetAsync("/me");
         home.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+    [Fact]
+    public async Task A_remembered_sign_in_still_ends_when_the_account_is_disabled_and_a_tampered_cookie_is_refused()
+    {
+        var security = await _app.ApiAsAsync(Clients.SecurityAdmin);
+        var phone = UsersApiTests.NewPhone();
+        var user = await (await security.PostAsJsonAsync("/api/users", new { phone, displayName = "缓存会话", password = "Welcome#2026", role = "Resident" })).JsonAsync(HttpStatusCode.Created);
+        var id = user.GetProperty("user").GetProperty("id").GetGuid();
+        var resident = await _app.PagesAsAsync(phone, "Welcome#2026", null);
+        (await resident.GetAsync("/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await resident.GetAsync("/me")).StatusCode.ShouldBe(HttpStatusCode.OK); // the ticket is now remembered
+
+        // The same cookie with one character changed decrypts to nothing and is not served from memory.
+        var login = await _app.Anonymous().PostFormAsync("/account/login", new() { ["Phone"] = phone, ["Password"] = "Welcome#2026" });
+        var auth = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("linli.auth="));
+        var value = auth["linli.auth=".Length..auth.IndexOf(';')];
+        var tampered = value[..^3] + (value[^3] == 'A' ? 'B' : 'A') + value[^2..];
+        foreach (var v in new[] { value, tampered })
+        {
+            var raw = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+            request.Headers.Add("Cookie", "linli.auth=" + v);
+            var response = await raw.SendAsync(request);
+            response.StatusCode.ShouldBe(v == value ? HttpStatusCode.OK : HttpStatusCode.Redirect);
+        }
+
+        (await security.PostAsync($"/api/users/{id}/disable", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        _app.Clock.Advance(AuthSetup.SecurityStampInterval + TimeSpan.FromSeconds(1));
+        var ended = await resident.GetAsync("/me");
+        ended.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        ended.Headers.Location!.OriginalString.ShouldContain("/account/login");
     }
 }
