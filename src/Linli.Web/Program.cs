@@ -71,6 +71,7 @@ app.MapGridsApi();
 app.MapResidentsApi();
 app.MapImportApi();
 app.MapWorkOrdersApi();
+app.MapCalendarApi();
 app.MapAuditApi();
 
 await app.RunAsync();

@@ -58,6 +58,8 @@ public sealed partial class TextsTests
             ["photos.stage."] = Enum.GetNames<Linli.Web.Features.WorkOrders.PhotoStage>(),
             ["workorders.channel."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Channel>(),
             ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
+            ["workorders.tier."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Tier>(),
+            ["calendar.kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.CalendarDayKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),
         };
@@ -71,6 +73,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|communities|console|error|estates|export|field|grids|import|list|metrics|nav|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|communities|console|error|estates|export|field|grids|import|list|metrics|nav|notifications|notify|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

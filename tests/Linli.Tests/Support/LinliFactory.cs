@@ -25,12 +25,22 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly string _name = "linli_test_" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _sqlitePath;
+    /// <summary>A second app process on the database of another factory (its database is not dropped by this one).</summary>
+    private readonly bool _guest;
 
     /// <summary>The clock the app sees; tests that move time use <see cref="FakeClockFactory"/>.</summary>
     public virtual FakeTimeProvider? Clock => null;
 
-    public LinliFactory()
+    public LinliFactory() : this(null) { }
+
+    /// <summary>With <paramref name="shareDatabaseOf"/>: another process of the same deployment, on the same database and keys.</summary>
+    protected LinliFactory(LinliFactory? shareDatabaseOf)
     {
+        if (shareDatabaseOf is not null)
+        {
+            _name = shareDatabaseOf._name;
+            _guest = true;
+        }
         _sqlitePath = Path.Combine(Path.GetTempPath(), _name + ".db");
     }
 
@@ -69,6 +79,7 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_guest) return;
         foreach (var folder in new[] { "-imports", "-photos" }.Select(f => Path.Combine(Path.GetTempPath(), _name + f)))
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         if (Provider == DatabaseProvider.Postgres)
@@ -91,8 +102,15 @@ public class LinliFactory : WebApplicationFactory<Program>, IAsyncLifetime
 /// <summary>A Linli whose clock the test moves (sessions, lockout).</summary>
 public sealed class FakeClockFactory : LinliFactory
 {
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock;
     public override FakeTimeProvider Clock => _clock;
+
+    public FakeClockFactory() => _clock = new(DateTimeOffset.UtcNow);
+
+    private FakeClockFactory(FakeClockFactory first) : base(first) => _clock = new(first.Clock.GetUtcNow());
+
+    /// <summary>A second process on the first one's database, its clock showing the same time.</summary>
+    public static FakeClockFactory SecondProcessOf(FakeClockFactory first) => new(first);
 }
 
 [CollectionDefinition(Name)]

@@ -80,6 +80,8 @@ public static class DemoSeeder
             if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new AppRole(role));
         }
 
+        await WorkOrders.WorkCalendarService.EnsureBundledAsync(db, ct);
+
         var config = sp.GetRequiredService<IConfiguration>();
         if (!config.GetValue<bool>("Demo:Seed")) return;
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Linli.Demo");

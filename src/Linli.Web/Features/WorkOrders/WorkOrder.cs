@@ -59,7 +59,12 @@ public enum Step
 {
     Submitted = 1, Accepted, Dispatched, Transferred, Taken, Returned, Started, Paused, Resumed, ExtensionRequested, ExtensionApproved,
     ExtensionRefused, Completed, ReturnVisited, Closed, Reopened, Urged,
+    // Written by the clock (WorkOrderClock), not by a person.
+    ResponseWarned, ResolutionWarned, ResponseOverdue, ResolutionOverdue, EscalatedToCommunity, EscalatedToSubdistrict,
 }
+
+/// <summary>Who answers for an open order: the grid, the community, the subdistrict. A missed limit moves it one up.</summary>
+public enum Tier { Grid = 1, Community = 2, Subdistrict = 3 }
 
 /// <summary>
 /// A work order 诉求工单: a problem reported by or for a resident, from report to return visit. The entity guards the
@@ -118,6 +123,22 @@ public sealed class WorkOrder : ICommunityOwned
     public int UrgeCount { get; private set; }
     /// <summary>Another open order this one duplicates (the reporter or dispatcher linked it).</summary>
     public Guid? DuplicateOfId { get; private set; }
+    /// <summary>The grid of the place when it was reported (metrics by grid; a grid-first order starts with the grid).</summary>
+    public Guid? GridId { get; private set; }
+    public Tier Tier { get; private set; }
+    /// <summary>The category's limits as they were when reported: counted in working hours or clock hours, the warning lead.</summary>
+    public bool LimitsInWorkingHours { get; private set; }
+    public int ResolutionHours { get; private set; }
+    public int WarningLeadHours { get; private set; }
+    public DateTime ResponseWarnAt { get; private set; }
+    public DateTime ResolutionWarnAt { get; private set; }
+    public DateTime? ResponseWarnedAt { get; private set; }
+    public DateTime? ResolutionWarnedAt { get; private set; }
+    public DateTime? ResponseOverdueAt { get; private set; }
+    public DateTime? ResolutionOverdueAt { get; private set; }
+    public DateTime? EscalatedAt { get; private set; }
+    /// <summary>When the clock must look at this order next (a warning, a limit); null when nothing is pending.</summary>
+    public DateTime? NextCheckAt { get; private set; }
     /// <summary>Bumped by every change: two people acting on one order at once cannot both win.</summary>
     public int Version { get; private set; }
     public List<WorkOrderEvent> Events { get; private set; } = [];
@@ -126,7 +147,7 @@ public sealed class WorkOrder : ICommunityOwned
 
     /// <summary>A new order. Staff and grid members' orders are accepted at once; a resident's waits for the community.</summary>
     public static WorkOrder Create(Guid communityId, string number, Channel channel, WorkOrderCategory category, string description, Place place,
-        Guid? reporterAccountId, Guid? residentId, Actor by, DateTime now)
+        Guid? reporterAccountId, Guid? residentId, Actor by, DateTime now, WorkingTime? time = null, Guid? gridId = null)
     {
         if (category.CommunityId != communityId || category.IsRetired) throw DomainException.Invalid("CategoryId", "workorders.category_unknown");
         description = description.Trim();
@@ -149,9 +170,16 @@ public sealed class WorkOrder : ICommunityOwned
             ResidentId = residentId,
             Status = WorkOrderStatus.Submitted,
             CreatedAt = now,
-            ResponseDueAt = now.AddHours(category.ResponseHours),
-            ResolutionDueAt = now.AddHours(category.ResolutionHours),
+            GridId = gridId,
+            Tier = gridId is not null && category.GridFirst ? Tier.Grid : Tier.Community,
+            LimitsInWorkingHours = category.WorkingHours,
+            ResolutionHours = category.ResolutionHours,
+            WarningLeadHours = category.WarningLeadHours,
         };
+        time ??= WorkingTime.Clock;
+        o.ResponseDueAt = time.Add(now, category.ResponseHours, o.LimitsInWorkingHours);
+        o.ResolutionDueAt = time.Add(now, category.ResolutionHours, o.LimitsInWorkingHours);
+        o.PlanWarnings(time, now);
         o.Record(Step.Submitted, by, now, null);
         if (channel != Channel.ResidentApp) o.Accept(by, now);
         return o;
@@ -196,6 +224,7 @@ public sealed class WorkOrder : ICommunityOwned
             TakenAt = now;
             RespondedOnTime = now <= ResponseDueAt;
         }
+        PlanNextCheck();
         Record(Step.Taken, by, now, null);
     }
 
@@ -226,19 +255,23 @@ public sealed class WorkOrder : ICommunityOwned
         StatusBeforePause = Status;
         Status = WorkOrderStatus.Paused;
         PausedAt = now;
+        NextCheckAt = null; // the clock stands still
         Record(Step.Paused, by, now, r);
     }
 
     /// <summary>The clock runs again; the limits move by the time it stood still.</summary>
-    public void Resume(Actor by, DateTime now)
+    public void Resume(Actor by, DateTime now, WorkingTime? time = null)
     {
         Require(WorkOrderStatus.Paused);
-        var stood = now - PausedAt!.Value;
-        ResponseDueAt += stood;
-        ResolutionDueAt += stood;
+        time ??= WorkingTime.Clock;
+        var paused = PausedAt!.Value;
+        // What was left of each limit when it paused is left again now (in working time for working-hour limits).
+        if (ResponseDueAt > paused) ResponseDueAt = time.Add(now, time.Between(paused, ResponseDueAt, LimitsInWorkingHours).TotalHours, LimitsInWorkingHours);
+        if (ResolutionDueAt > paused) ResolutionDueAt = time.Add(now, time.Between(paused, ResolutionDueAt, LimitsInWorkingHours).TotalHours, LimitsInWorkingHours);
         Status = StatusBeforePause ?? WorkOrderStatus.InProgress;
         StatusBeforePause = null;
         PausedAt = null;
+        PlanWarnings(time, now);
         Record(Step.Resumed, by, now, null);
     }
 
@@ -253,10 +286,16 @@ public sealed class WorkOrder : ICommunityOwned
     }
 
     /// <summary>The community approves or refuses an extension request.</summary>
-    public void DecideExtension(Actor by, DateTime now, bool approve, string? note)
+    public void DecideExtension(Actor by, DateTime now, bool approve, string? note, WorkingTime? time = null)
     {
         if (ExtensionHoursRequested is not { } hours) throw new DomainException("workorders.no_extension_pending");
-        if (approve) ResolutionDueAt = ResolutionDueAt.AddHours(hours);
+        if (approve)
+        {
+            time ??= WorkingTime.Clock;
+            ResolutionDueAt = time.Add(ResolutionDueAt, hours, LimitsInWorkingHours);
+            if (ResolutionOverdueAt is null) ResolutionWarnedAt = null; // warn again before the new limit
+            PlanWarnings(time, now);
+        }
         ExtensionHoursRequested = null;
         Record(approve ? Step.ExtensionApproved : Step.ExtensionRefused, by, now, Note(note));
     }
@@ -271,6 +310,7 @@ public sealed class WorkOrder : ICommunityOwned
         MinutesToDone = (int)Math.Round((now - CreatedAt).TotalMinutes);
         DoneOnTime = now <= ResolutionDueAt;
         ExtensionHoursRequested = null;
+        NextCheckAt = null;
         Record(Step.Completed, by, now, r);
     }
 
@@ -296,7 +336,7 @@ public sealed class WorkOrder : ICommunityOwned
     }
 
     /// <summary>重办: back to the community, with a reason; the rating of the earlier round stays on the timeline.</summary>
-    public void Reopen(Actor by, DateTime now, string? reason)
+    public void Reopen(Actor by, DateTime now, string? reason, WorkingTime? time = null)
     {
         Require(WorkOrderStatus.Done, WorkOrderStatus.Visited, WorkOrderStatus.Closed);
         var r = Note(reason) ?? throw DomainException.Invalid("Reason", "workorders.reason_required");
@@ -310,7 +350,11 @@ public sealed class WorkOrder : ICommunityOwned
         HandlerKind = null;
         HandlerId = null;
         HandlerName = null;
-        ResolutionDueAt = now.AddHours(Math.Max(1, (ResolutionDueAt - CreatedAt).TotalHours));
+        time ??= WorkingTime.Clock;
+        ResolutionDueAt = time.Add(now, Math.Max(1, ResolutionHours), LimitsInWorkingHours);
+        ResolutionWarnedAt = null;
+        ResolutionOverdueAt = null;
+        PlanWarnings(time, now);
         Record(Step.Reopened, by, now, r);
     }
 
@@ -326,6 +370,91 @@ public sealed class WorkOrder : ICommunityOwned
     {
         if (other.Id == Id || other.CommunityId != CommunityId) throw DomainException.Invalid("DuplicateOfId", "workorders.duplicate_unknown");
         DuplicateOfId = other.Id;
+    }
+
+    // ---------------------------------------------------------------- the clock
+
+    /// <summary>Whether the response limit still runs: nobody has taken it yet.</summary>
+    private bool AwaitingResponse => TakenAt is null && Status is WorkOrderStatus.Submitted or WorkOrderStatus.Accepted or WorkOrderStatus.Dispatched;
+
+    public bool IsOverdue => ResponseOverdueAt is not null && AwaitingResponse || ResolutionOverdueAt is not null && IsOpen;
+
+    private void PlanWarnings(WorkingTime time, DateTime now)
+    {
+        // A lead as long as the limit itself would warn at once: then the warning comes half-way instead.
+        DateTime WarnAt(DateTime due)
+        {
+            var at = time.Subtract(due, WarningLeadHours, LimitsInWorkingHours);
+            return at > now ? at : now + (due - now) / 2;
+        }
+        ResponseWarnAt = WarnAt(ResponseDueAt);
+        ResolutionWarnAt = WarnAt(ResolutionDueAt);
+        PlanNextCheck();
+    }
+
+    /// <summary>The earliest warning or limit still to come, for the clock's indexed query.</summary>
+    private void PlanNextCheck()
+    {
+        DateTime? next = null;
+        void Consider(DateTime at) => next = next is null || at < next ? at : next;
+        if (IsOpen && Status != WorkOrderStatus.Paused)
+        {
+            if (AwaitingResponse && ResponseWarnedAt is null && ResponseOverdueAt is null) Consider(ResponseWarnAt);
+            if (AwaitingResponse && ResponseOverdueAt is null) Consider(ResponseDueAt);
+            if (ResolutionWarnedAt is null && ResolutionOverdueAt is null) Consider(ResolutionWarnAt);
+            if (ResolutionOverdueAt is null) Consider(ResolutionDueAt);
+        }
+        NextCheckAt = next;
+    }
+
+    /// <summary>
+    /// The clock's look at the order: warn before a limit, mark it overdue at the limit, and move it one tier up for
+    /// each missed limit (grid → community → subdistrict). Each happens once; returns whether anything happened.
+    /// </summary>
+    public bool Tick(DateTime now)
+    {
+        var before = Version;
+        if (IsOpen && Status != WorkOrderStatus.Paused)
+        {
+            if (AwaitingResponse && ResponseOverdueAt is null)
+            {
+                if (now >= ResponseDueAt)
+                {
+                    ResponseOverdueAt = now;
+                    Record(Step.ResponseOverdue, Actor.System, now, null);
+                    Escalate(now);
+                }
+                else if (ResponseWarnedAt is null && now >= ResponseWarnAt)
+                {
+                    ResponseWarnedAt = now;
+                    Record(Step.ResponseWarned, Actor.System, now, null);
+                }
+            }
+            if (ResolutionOverdueAt is null)
+            {
+                if (now >= ResolutionDueAt)
+                {
+                    ResolutionOverdueAt = now;
+                    Record(Step.ResolutionOverdue, Actor.System, now, null);
+                    Escalate(now);
+                }
+                else if (ResolutionWarnedAt is null && now >= ResolutionWarnAt)
+                {
+                    ResolutionWarnedAt = now;
+                    Record(Step.ResolutionWarned, Actor.System, now, null);
+                }
+            }
+        }
+        PlanNextCheck();
+        return Version != before;
+    }
+
+    private void Escalate(DateTime now)
+    {
+        if (Tier == Tier.Subdistrict) return;
+        Tier = Tier == Tier.Grid ? Tier.Community : Tier.Subdistrict;
+        EscalatedAt = now;
+        Record(Tier == Tier.Community ? Step.EscalatedToCommunity : Step.EscalatedToSubdistrict, Actor.System, now, null);
     }
 
     private void SetHandler(Handler handler)
@@ -404,6 +533,9 @@ public sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrder>
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.StatusBeforePause).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.HandlerKind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Tier).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(x => x.NextCheckAt);
+        b.HasIndex(x => new { x.CommunityId, x.GridId, x.CreatedAt });
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasIndex(x => new { x.CommunityId, x.Number }).IsUnique();
         b.HasIndex(x => new { x.CommunityId, x.Status, x.CreatedAt });
@@ -416,6 +548,7 @@ public sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrder>
         b.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
         b.Ignore(x => x.IsOpen);
         b.Ignore(x => x.Satisfied);
+        b.Ignore(x => x.IsOverdue);
     }
 }
 

@@ -85,14 +85,15 @@ public sealed class WorkOrderCategory : ICommunityOwned
     /// <summary>The categories a new community starts with (the seed stories' kinds of problems); the office edits them.</summary>
     public static IEnumerable<WorkOrderCategory> Defaults(Guid communityId)
     {
-        WorkOrderCategory Top(string name, int response, int resolution, bool isPublic, bool gridFirst, int order) =>
-            new(communityId, null, name, response, resolution, Math.Max(1, resolution / 4), workingHours: false, isPublic, gridFirst, order);
+        // Repairs and hazards run on the clock; what the office itself answers (disputes, policy questions) on working hours.
+        WorkOrderCategory Top(string name, int response, int resolution, bool isPublic, bool gridFirst, int order, bool workingHours = false) =>
+            new(communityId, null, name, response, resolution, Math.Max(1, resolution / 4), workingHours, isPublic, gridFirst, order);
         var water = Top("水电维修", 2, 24, true, false, 1);
         var env = Top("环境卫生", 4, 24, true, true, 2);
-        var dispute = Top("邻里纠纷", 4, 72, false, true, 3);
+        var dispute = Top("邻里纠纷", 4, 24, false, true, 3, workingHours: true);
         var facility = Top("公共设施", 4, 72, true, false, 4);
         var safety = Top("安全隐患", 1, 24, true, false, 5);
-        var policy = Top("政策咨询", 8, 72, false, false, 6);
+        var policy = Top("政策咨询", 4, 16, false, false, 6, workingHours: true);
         return
         [
             water, env, dispute, facility, safety, policy,

@@ -12,6 +12,10 @@ public static class WorkOrdersApi
         builder.Services.AddScoped<WorkOrdersService>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
+        builder.Services.AddScoped<WorkCalendarService>();
+        builder.Services.AddScoped<Notifications.WorkOrderNotifier>();
+        builder.Services.AddScoped<Notifications.NotificationsService>();
+        builder.Services.AddHostedService<WorkOrderClock>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;
@@ -60,6 +64,32 @@ public static class WorkOrdersApi
             var c = await s.SetCategoryHandlerAsync(id, handler);
             return TypedResults.Ok(new { c.Id, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName });
         }).RequireAuthorization(Policies.Console);
+    }
+
+    /// <summary>The working-day calendar: anyone in the console reads it, the system administrator edits it.</summary>
+    public static void MapCalendarApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Console);
+        api.MapGet("/", async (int? year, WorkCalendarService c, TimeProvider clock) =>
+            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year)));
+        api.MapPut("/{date}", async (DateOnly date, CalendarDayInput input, WorkCalendarService c) => TypedResults.Ok(await c.SetAsync(date, input)))
+            .RequireAuthorization(Policies.ManageCalendar);
+        api.MapDelete("/{date}", async (DateOnly date, WorkCalendarService c) =>
+        {
+            await c.RemoveAsync(date);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.ManageCalendar);
+
+        var notes = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
+        notes.MapGet("/", async (bool? unread, Notifications.NotificationsService n) => TypedResults.Ok(await n.ListAsync(unread ?? false)));
+        notes.MapGet("/unread-count", async (Notifications.NotificationsService n) => TypedResults.Ok(new { count = await n.UnreadAsync() }));
+        notes.MapPost("/{id:guid}/read", async (Guid id, Notifications.NotificationsService n) =>
+        {
+            await n.OpenAsync(id);
+            return TypedResults.NoContent();
+        }).RequireAntiforgeryForCookies();
+        notes.MapPost("/read-all", async (Notifications.NotificationsService n) => TypedResults.Ok(new { count = await n.MarkAllReadAsync() }))
+            .RequireAntiforgeryForCookies();
     }
 
     /// <summary>The period of the metrics: the given dates, else the last 30 days (China dates).</summary>

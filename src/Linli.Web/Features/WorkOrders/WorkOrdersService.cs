@@ -72,7 +72,7 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
 /// </summary>
 public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
-    Infrastructure.Media.PhotoStore photos)
+    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Guid? Me => User.UserId();
@@ -157,10 +157,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         }
         var place = await PlaceAsync(communityId, input.Place, ct);
         var now = Now;
+        var time = await calendar.CurrentAsync(ct);
+        var grid = await GridOfAsync(place, ct);
         for (var attempt = 0; ; attempt++)
         {
             var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, ct), channel, category, input.Description ?? "", place, reporter,
-                residentId, MeActor, now);
+                residentId, MeActor, now, time, grid);
             if (input.DuplicateOfId is { } dup)
             {
                 var similar = await SimilarAsync(communityId, category.Id, place.BuildingId, ct);
@@ -168,6 +170,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 order.LinkDuplicateOf(await db.WorkOrders.IgnoreQueryFilters().FirstAsync(o => o.Id == dup, ct));
             }
             db.WorkOrders.Add(order);
+            await notifier.AddForNewStepsAsync(order, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -195,6 +198,15 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         var category = (await CategoryNamesAsync([categoryId], ct)).GetValueOrDefault(categoryId, "?");
         var places = await PlaceLabelsAsync(rows.Select(r => (r.EstateId, buildingId, (int?)null, (Guid?)null, (string?)null)), ct);
         return rows.Select(r => new SimilarOrder(r.Id, r.Number, category, places[(r.EstateId, buildingId, null, null, null)], r.Status, r.CreatedAt)).ToList();
+    }
+
+    /// <summary>The grid (not a micro-grid) whose area holds the place's building or entrance, if any.</summary>
+    private async Task<Guid?> GridOfAsync(Place place, CancellationToken ct)
+    {
+        if (place.BuildingId is not { } building) return null;
+        return await db.GridAreas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == place.EntranceNumber))
+            .Join(db.Grids.Where(g => g.ParentId == null), a => a.GridId, g => g.Id, (a, g) => new { g.Id, a.EntranceNumber })
+            .OrderByDescending(x => x.EntranceNumber).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>The building of a place as the create form gives it (a home implies its building).</summary>
@@ -400,6 +412,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         }
         var by = MeActor;
         var now = Now;
+        var time = step is "resume" or "decide-extension" or "reopen" ? await calendar.CurrentAsync(ct) : WorkingTime.Clock;
         switch (step)
         {
             case "accept": o.Accept(by, now); break;
@@ -409,18 +422,19 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             case "return": o.Return(by, now, input.Reason); break;
             case "start": o.Start(by, now); break;
             case "pause": o.Pause(by, now, input.Reason); break;
-            case "resume": o.Resume(by, now); break;
+            case "resume": o.Resume(by, now, time); break;
             case "request-extension": o.RequestExtension(by, now, input.Hours ?? 0, input.Reason); break;
-            case "decide-extension": o.DecideExtension(by, now, input.Approve ?? throw DomainException.Invalid("Approve", "workorders.decision_required"), input.Reason); break;
+            case "decide-extension": o.DecideExtension(by, now, input.Approve ?? throw DomainException.Invalid("Approve", "workorders.decision_required"), input.Reason, time); break;
             case "complete": o.Complete(by, now, input.Result); break;
             case "return-visit": o.RecordReturnVisit(by, now, input.Rating ?? 0, input.Comment); break;
             case "close": o.Close(by, now); break;
             case "reopen":
                 if (!IsCommunityStaff && o.Status == WorkOrderStatus.Visited && o.Satisfied) throw new DomainException("workorders.reopen_satisfied");
-                o.Reopen(by, now, input.Reason);
+                o.Reopen(by, now, input.Reason, time);
                 break;
             case "urge": o.Urge(by, now, input.Reason); break;
         }
+        await notifier.AddForNewStepsAsync(o, ct);
         await db.SaveChangesAsync(ct);
         return o;
     }

@@ -101,6 +101,7 @@ public static class AuthSetup
             .AddPolicy(Policies.ManageUsers, p => p.RequireRole(Roles.Secretary, Roles.SecurityAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ReadAudit, p => p.RequireRole(Roles.AuditAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageCommunities, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
+            .AddPolicy(Policies.ManageCalendar, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.Resident, p => p.RequireAuthenticatedUser())
             // The registry: grid members read it too, limited to their grids (TenantScope.LimitedToGrids).
             .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))

@@ -42,6 +42,7 @@ public static class Policies
     public const string ManageUsers = nameof(ManageUsers);
     public const string ReadAudit = nameof(ReadAudit);
     public const string ManageCommunities = nameof(ManageCommunities);
+    public const string ManageCalendar = nameof(ManageCalendar);
     public const string Resident = nameof(Resident);
     public const string Registry = nameof(Registry);
     public const string ManageRegistry = nameof(ManageRegistry);

@@ -123,6 +123,47 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("GridMembers");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Args")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TextKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecipientId", "ReadAt", "CreatedAt");
+
+                    b.ToTable("Notifications");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Partners.PartnerUnit", b =>
                 {
                     b.Property<Guid>("Id")
@@ -617,6 +658,26 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -665,11 +726,17 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("EntranceNumber")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("EstateId")
                         .HasColumnType("uuid");
 
                     b.Property<int?>("ExtensionHoursRequested")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("uuid");
@@ -685,8 +752,14 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("HomeId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("LimitsInWorkingHours")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("MinutesToDone")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -720,10 +793,31 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("ResolutionDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("ResolutionHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ResolutionOverdueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ResolutionWarnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ResolutionWarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool?>("RespondedOnTime")
                         .HasColumnType("boolean");
 
                     b.Property<DateTime>("ResponseDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ResponseOverdueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ResponseWarnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ResponseWarnedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Result")
@@ -742,6 +836,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("TakenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<Guid>("TopCategoryId")
                         .HasColumnType("uuid");
 
@@ -752,9 +851,14 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<int>("WarningLeadHours")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CategoryId");
+
+                    b.HasIndex("NextCheckAt");
 
                     b.HasIndex("ReporterAccountId");
 
@@ -762,6 +866,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
+
+                    b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
                     b.HasIndex("CommunityId", "Status", "CreatedAt");
 

@@ -118,6 +118,47 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("GridMembers");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Args")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecipientId", "ReadAt", "CreatedAt");
+
+                    b.ToTable("Notifications");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Partners.PartnerUnit", b =>
                 {
                     b.Property<Guid>("Id")
@@ -612,6 +653,26 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -660,11 +721,17 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int?>("EntranceNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("EscalatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("EstateId")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("ExtensionHoursRequested")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("TEXT");
@@ -680,8 +747,14 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("HomeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LimitsInWorkingHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MinutesToDone")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextCheckAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -715,10 +788,31 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("ResolutionDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ResolutionHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ResolutionOverdueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ResolutionWarnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolutionWarnedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool?>("RespondedOnTime")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("ResponseDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResponseOverdueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ResponseWarnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResponseWarnedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Result")
@@ -737,6 +831,11 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("TakenAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TopCategoryId")
                         .HasColumnType("TEXT");
 
@@ -747,9 +846,14 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("WarningLeadHours")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CategoryId");
+
+                    b.HasIndex("NextCheckAt");
 
                     b.HasIndex("ReporterAccountId");
 
@@ -757,6 +861,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
+
+                    b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
                     b.HasIndex("CommunityId", "Status", "CreatedAt");
 

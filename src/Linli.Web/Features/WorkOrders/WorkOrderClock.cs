@@ -1,0 +1,79 @@
+using Linli.Web.Features.Notifications;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Operations;
+using Linli.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Linli.Web.Features.WorkOrders;
+
+/// <summary>
+/// The time limits' clock: every minute (<c>WorkOrders:ClockSeconds</c>) it looks at the open orders whose next warning
+/// or limit has come (<see cref="WorkOrder.NextCheckAt"/>, indexed), lets each order <see cref="WorkOrder.Tick"/> and
+/// saves it with its notifications. Several app processes may run it on one database: each order is saved with its
+/// <see cref="WorkOrder.Version"/> as the condition, so of two processes that ticked the same order only one commits;
+/// the other's steps and notifications roll back with its failed save. A warning, overdue mark or escalation
+/// therefore happens exactly once.
+/// </summary>
+public sealed class WorkOrderClock(IServiceScopeFactory scopes, TimeProvider time, StartupGate gate, IConfiguration config, ILogger<WorkOrderClock> log)
+    : BackgroundService
+{
+    public const int Batch = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try { await gate.Ready.WaitAsync(stoppingToken); }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested) { return; } // the app is stopping anyway
+        var interval = TimeSpan.FromSeconds(Math.Clamp(config.GetValue("WorkOrders:ClockSeconds", 60), 1, 3600));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var changed = await RunOnceAsync(scope.ServiceProvider, stoppingToken);
+                if (changed > 0) log.LogInformation("Work-order clock: {Orders} orders warned, overdue or escalated", changed);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning("Work-order clock failed: {Error}", e.GetType().Name);
+            }
+            try { await Task.Delay(interval, time, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>One look at every order that is due; returns how many orders this process changed.</summary>
+    public static async Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        services.GetRequiredService<TenantScope>().UseSystem();
+        var db = services.GetRequiredService<AppDbContext>();
+        var notifier = services.GetRequiredService<WorkOrderNotifier>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var changed = 0;
+        var seen = new HashSet<Guid>();
+        while (true)
+        {
+            var due = await db.WorkOrders.AsNoTracking().Where(o => o.NextCheckAt != null && o.NextCheckAt <= now)
+                .OrderBy(o => o.NextCheckAt).Select(o => o.Id).Take(Batch).ToListAsync(ct);
+            due.RemoveAll(id => !seen.Add(id)); // an order another process holds up is not retried in this round
+            if (due.Count == 0) return changed;
+            foreach (var id in due)
+            {
+                db.ChangeTracker.Clear();
+                var order = await db.WorkOrders.Include(o => o.Events.Where(e => false)).FirstOrDefaultAsync(o => o.Id == id, ct);
+                if (order is null) continue;
+                var happened = order.Tick(now);
+                if (happened) await notifier.AddForNewStepsAsync(order, ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    if (happened) changed++;
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // Another process (or a person) changed it first; it is looked at again next round.
+                }
+            }
+            db.ChangeTracker.Clear();
+        }
+    }
+}
