@@ -59,6 +59,7 @@ public sealed partial class TextsTests
             ["workorders.channel."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Channel>(),
             ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
             ["workorders.tier."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Tier>(),
+            ["calendar.weekday."] = Enum.GetNames<DayOfWeek>(),
             ["calendar.kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.CalendarDayKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),

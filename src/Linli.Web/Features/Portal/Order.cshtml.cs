@@ -18,8 +18,18 @@ public sealed class OrderModel(WorkOrdersService orders) : LinliPageModel
     [BindProperty] public string? Comment { get; set; }
     [BindProperty] public string? Reason { get; set; }
     public WorkOrderDetail Order { get; private set; } = null!;
+    public OrderLive Live => new(Order, Staff: false, $"/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
 
     public async Task OnGetAsync() => Order = await orders.DetailAsync(Id);
+
+    /// <summary>The page's poll: 204 while nothing changed, else the live part and the timeline.</summary>
+    public async Task<IActionResult> OnGetLiveAsync(int v)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await orders.VersionAsync(Id) == v) return StatusCode(StatusCodes.Status204NoContent);
+        Order = await orders.DetailAsync(Id);
+        return Partial("_OrderLive", Live with { Changed = true });
+    }
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {

@@ -56,7 +56,11 @@ public sealed record TimelineEntry(Step Step, DateTime At, string ActorName, str
 public sealed record WorkOrderDetail(Guid Id, string Number, Channel Channel, Guid CategoryId, string Category, WorkOrderStatus Status, string Description,
     string Place, HandlerKind? HandlerKind, Guid? HandlerId, string? HandlerName, DateTime CreatedAt, DateTime ResponseDueAt, DateTime ResolutionDueAt,
     DateTime? DoneAt, string? Result, int? Rating, string? RatingComment, int ReopenCount, int UrgeCount, int? ExtensionHoursRequested,
-    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos, Guid? DuplicateOfId = null);
+    IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos, Guid? DuplicateOfId = null,
+    int Version = 0, Tier Tier = Tier.Community, bool Overdue = false);
+
+/// <summary>What an open order page polls (<c>?handler=Live&amp;v=N</c>): its live part, re-rendered only when the version moved.</summary>
+public sealed record OrderLive(WorkOrderDetail Order, bool Staff, string PollUrl, bool Changed);
 
 public sealed record PhotoRow(Guid Id, PhotoStage Stage, string Url, string ThumbnailUrl);
 
@@ -284,8 +288,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 t.Get("workorders.plain." + e.Step))).ToList(),
             await db.WorkOrderPhotos.AsNoTracking().Where(p => p.WorkOrderId == o.Id).OrderBy(p => p.AddedAt)
                 .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct),
-            o.DuplicateOfId);
+            o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue);
     }
+
+    /// <summary>The order's version, for the live page's cheap "anything new?" poll (404 when the caller cannot see it).</summary>
+    public async Task<int> VersionAsync(Guid id, CancellationToken ct = default) =>
+        await Visible().Where(o => o.Id == id).Select(o => (int?)o.Version).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
 
     // ---------------------------------------------------------------- photos
 

@@ -25,7 +25,18 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
         public bool? Approve { get; set; }
     }
 
+    public OrderLive Live => new(Order, Staff: true, $"/console/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
+
     public async Task OnGetAsync() => await LoadAsync();
+
+    /// <summary>The page's poll: 204 while nothing changed, else the live part and the timeline (the step forms stay as typed).</summary>
+    public async Task<IActionResult> OnGetLiveAsync(int v)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await orders.VersionAsync(Id) == v) return StatusCode(StatusCodes.Status204NoContent);
+        Order = await orders.DetailAsync(Id);
+        return Partial("_OrderLive", Live with { Changed = true });
+    }
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
