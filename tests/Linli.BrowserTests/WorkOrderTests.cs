@@ -84,6 +84,11 @@ public sealed class WorkOrderTests(LinliAppFixture app, ITestOutputHelper output
             await Expect(item.Locator("img")).ToHaveCountAsync(2);
             var text = await r.Page.Locator("main").InnerTextAsync();
             foreach (var personal in new[] { "王秀兰", "13900000001", "1单元", "101", "周立新", "厨房水池" }) text.ShouldNotContain(personal);
+
+            // She was told at each step: the bell counts, the messages page lists them in plain words.
+            await Expect(r.Page.Locator(".bell-count")).ToBeVisibleAsync();
+            await r.GotoAsync("/notifications", "notifications");
+            await Expect(r.Page.Locator(".notification-list")).ToContainTextAsync("已经处理好了");
             await r.FinishAsync();
         }
     }
