@@ -54,13 +54,11 @@ if (args is ["admin", ..])
     return await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.In);
 }
 
-// Migrations and the demo run while the server starts; requests wait for them at the gate.
+// The schema first (data-protection keys live in the database and are read as the server starts), then the demo
+// runs while the server starts; requests wait for it at the gate.
+await app.Services.MigrateAsync();
 var gate = app.Services.GetRequiredService<StartupGate>();
-gate.Start(async () =>
-{
-    await app.Services.MigrateAsync();
-    await app.Services.SeedDemoIfEmptyAsync();
-});
+gate.Start(() => app.Services.SeedDemoIfEmptyAsync());
 StartupGate.Use(app);
 app.UseLinliWeb();
 app.MapLinliHealth();

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Linli.Web.Infrastructure.Operations;
 
 /// <summary>
-/// The database is made ready (migrations, roles, the demo on an empty database) while the web server starts, not
-/// before it: the two take about the same time and this machine has two cores. Until it is done every request but
+/// The database is filled (roles, the bundled calendar, the demo on an empty database) while the web server starts,
+/// not before it (the migrations run before: data-protection keys are read from the database as the server starts): the two take about the same time and this machine has two cores. Until it is done every request but
 /// <c>/health/live</c> waits at the gate, so no page is ever served from a half-made database; <c>/health/ready</c>
 /// says "unhealthy" meanwhile, background services await <see cref="Ready"/>, and if it fails the app stops with
 /// exit code 1 instead of serving errors.
