@@ -95,11 +95,14 @@ public sealed class WorkingTime(IReadOnlyDictionary<DateOnly, CalendarDayKind> d
         : day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
     /// <summary>The moment <paramref name="hours"/> after <paramref name="startUtc"/>.</summary>
-    public DateTime Add(DateTime startUtc, double hours, bool workingHours)
+    public DateTime Add(DateTime startUtc, double hours, bool workingHours) => Add(startUtc, TimeSpan.FromHours(hours), workingHours);
+
+    /// <summary>The moment <paramref name="span"/> of counted time after <paramref name="startUtc"/>, to the tick.</summary>
+    public DateTime Add(DateTime startUtc, TimeSpan span, bool workingHours)
     {
-        if (!workingHours || hours <= 0) return startUtc.AddHours(hours);
+        if (!workingHours || span <= TimeSpan.Zero) return startUtc + span;
         var local = startUtc + ChinaTime.Offset;
-        var remaining = TimeSpan.FromHours(hours);
+        var remaining = span;
         for (var i = 0; i < 3660; i++)
         {
             var day = DateOnly.FromDateTime(local);

@@ -266,8 +266,8 @@ public sealed class WorkOrder : ICommunityOwned
         time ??= WorkingTime.Clock;
         var paused = PausedAt!.Value;
         // What was left of each limit when it paused is left again now (in working time for working-hour limits).
-        if (ResponseDueAt > paused) ResponseDueAt = time.Add(now, time.Between(paused, ResponseDueAt, LimitsInWorkingHours).TotalHours, LimitsInWorkingHours);
-        if (ResolutionDueAt > paused) ResolutionDueAt = time.Add(now, time.Between(paused, ResolutionDueAt, LimitsInWorkingHours).TotalHours, LimitsInWorkingHours);
+        if (ResponseDueAt > paused) ResponseDueAt = time.Add(now, time.Between(paused, ResponseDueAt, LimitsInWorkingHours), LimitsInWorkingHours);
+        if (ResolutionDueAt > paused) ResolutionDueAt = time.Add(now, time.Between(paused, ResolutionDueAt, LimitsInWorkingHours), LimitsInWorkingHours);
         Status = StatusBeforePause ?? WorkOrderStatus.InProgress;
         StatusBeforePause = null;
         PausedAt = null;
