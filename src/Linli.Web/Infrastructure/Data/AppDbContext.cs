@@ -40,6 +40,9 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrder> WorkOrders => Set<Features.WorkOrders.WorkOrder>();
     public DbSet<Features.WorkOrders.WorkOrderEvent> WorkOrderEvents => Set<Features.WorkOrders.WorkOrderEvent>();
     public DbSet<Features.WorkOrders.WorkOrderPhoto> WorkOrderPhotos => Set<Features.WorkOrders.WorkOrderPhoto>();
+    public DbSet<Features.Inspections.InspectionWalk> InspectionWalks => Set<Features.Inspections.InspectionWalk>();
+    public DbSet<Features.Inspections.InspectionBuilding> InspectionBuildings => Set<Features.Inspections.InspectionBuilding>();
+    public DbSet<Features.Inspections.InspectionProblem> InspectionProblems => Set<Features.Inspections.InspectionProblem>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TenantScope Scope => scope;
