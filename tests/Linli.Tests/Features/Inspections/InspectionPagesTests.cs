@@ -103,7 +103,7 @@ public sealed partial class InspectionPagesTests(LinliFactory app)
         // English is complete.
         var english = await staff.GetStringAsync(walkUrl + "?culture=en");
         english.ShouldContain("2 / 2 buildings walked");
-        english.ShouldContain("Walked · 1 problems");
+        english.ShouldContain("Walked · problems: 1");
 
         // Finishing; afterwards the building page offers nothing to record, and a late post is refused beside the form.
         var finished = await staff.PostFormAsync(walkUrl + "?handler=Finish", new(), formPage: walkUrl);
