@@ -20,15 +20,6 @@ public sealed partial class InspectionWalkTests(LinliAppFixture app, ITestOutput
     /// <summary>融创裕华壹号: 6 buildings of 2 entrances; no other test walks it.</summary>
     private const string Estate = "融创裕华壹号";
 
-    private static BrowserNewContextOptions Phone() => new()
-    {
-        ViewportSize = new() { Width = 390, Height = 844 },
-        IsMobile = true,
-        HasTouch = true,
-        DeviceScaleFactor = 1,
-        UserAgent = "Mozilla/5.0 (Linux; Android 12; Redmi 10) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
-    };
-
     private static byte[] Photo()
     {
         using var bitmap = new SKBitmap(800, 600);
@@ -51,7 +42,7 @@ public sealed partial class InspectionWalkTests(LinliAppFixture app, ITestOutput
     [Fact]
     public async Task Staff_walk_two_buildings_with_a_phone_record_a_problem_with_a_photo_and_see_coverage_and_the_order()
     {
-        await using var s = await BrowserSession.StartAsync(app, output, "inspection-walk", Phone());
+        await using var s = await BrowserSession.StartAsync(app, output, "inspection-walk", BrowserSession.Phone());
         var page = s.Page;
         await s.SignInAsync(Staff, staff: true, landing: "/console");
 
