@@ -2,6 +2,7 @@ using Linli.Web.Features.Accounts;
 using Linli.Web.Features.Audit;
 using Linli.Web.Features.Demo;
 using Linli.Web.Features.Grids;
+using Linli.Web.Features.Inspections;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Features.Residents;
@@ -30,6 +31,7 @@ builder.AddGrids();
 builder.AddResidents();
 builder.AddResidentImport();
 builder.AddWorkOrders();
+builder.AddInspections();
 builder.AddAuditLog();
 builder.AddDemo();
 
@@ -70,6 +72,7 @@ app.MapResidentsApi();
 app.MapImportApi();
 app.MapWorkOrdersApi();
 app.MapCalendarApi();
+app.MapInspectionsApi();
 app.MapAuditApi();
 
 await app.RunAsync();

@@ -218,6 +218,16 @@ public sealed partial class BrowserSession : IAsyncDisposable
 
     // ---- Small helpers -----------------------------------------------------------------------------------------
 
+    /// <summary>A cheap Android phone: 390 × 844, touch, a mobile user agent.</summary>
+    public static BrowserNewContextOptions Phone() => new()
+    {
+        ViewportSize = new() { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+        DeviceScaleFactor = 1,
+        UserAgent = "Mozilla/5.0 (Linux; Android 12; Redmi 10) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+    };
+
     /// <summary>The integer shown by an element (digits only, e.g. "1,234" → 1234).</summary>
     public async Task<int> NumberAsync(ILocator locator) => int.Parse(Digits().Replace(await locator.InnerTextAsync(), ""));
 

@@ -74,6 +74,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|communities|console|error|estates|export|field|grids|import|list|metrics|nav|notifications|notify|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|communities|console|error|estates|export|field|grids|import|inspections|list|metrics|nav|notifications|notify|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

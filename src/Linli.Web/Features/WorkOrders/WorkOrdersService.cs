@@ -298,14 +298,16 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     // ---------------------------------------------------------------- photos
 
     /// <summary>
-    /// Adds photos to an order: before-photos by the reporter or staff while it is open, after-photos by the handler or
-    /// staff once it is taken. All of them are checked before any is written; nine per stage at most.
+    /// Adds photos to an order: before-photos by the reporter, the one who entered it (a grid member's patrol or
+    /// inspection-walk order) or staff while it is open, after-photos by the handler or staff once it is taken. All of
+    /// them are checked before any is written; nine per stage at most.
     /// </summary>
     public async Task<List<Guid>> AddPhotosAsync(Guid id, PhotoStage stage, IReadOnlyList<Infrastructure.Media.PreparedPhoto> prepared, CancellationToken ct = default)
     {
         var o = await Visible().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
         var allowed = stage == PhotoStage.Before
-            ? (IsCommunityStaff || o.ReporterAccountId == Me) && o.IsOpen
+            ? o.IsOpen && (IsCommunityStaff || o.ReporterAccountId == Me
+                || (Me is { } me && await db.WorkOrderEvents.AnyAsync(e => e.WorkOrderId == id && e.Step == Step.Submitted && e.ActorId == me, ct)))
             : (IsCommunityStaff || IsHandler(o)) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress or WorkOrderStatus.Done;
         if (!allowed) throw new DomainException("photos.not_now", status: StatusCodes.Status409Conflict);
         var existing = await db.WorkOrderPhotos.CountAsync(p => p.WorkOrderId == id && p.Stage == stage, ct);
@@ -335,7 +337,8 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     /// <summary>What a resident may read of a step's note: the handler's result and their own words, not staff's internal notes.</summary>
     private static string? PublicNote(WorkOrderEvent e) => e.Step is Step.Completed or Step.ReturnVisited or Step.Dispatched or Step.Transferred ? e.Note : null;
 
-    private async Task<Dictionary<Guid, string>> CategoryNamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    /// <summary>Category names as staff read them, a child with its parent: "水电维修 › 管道堵塞".</summary>
+    public async Task<Dictionary<Guid, string>> CategoryNamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
         var list = ids.Distinct().ToList();
         var cats = await db.WorkOrderCategories.AsNoTracking().Where(c => list.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.ParentId }).ToListAsync(ct);

@@ -111,6 +111,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Survey, p => p.RequireAssertion(ctx => ctx.User.IsInRole(Roles.Volunteer)
                 || (ctx.User.HasTwoFactor() && (ctx.User.IsInRole(Roles.Staff) || ctx.User.IsInRole(Roles.Secretary) || ctx.User.IsInRole(Roles.GridMember)))))
             .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin).RequireClaim(LinliClaims.TwoFactor))
+            // Inspection walks: the office's staff and grid members walk the estates (grid members their own grids' buildings).
+            .AddPolicy(Policies.Inspections, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;
     }

@@ -50,6 +50,7 @@ public static class Policies
     public const string ReadReveals = nameof(ReadReveals);
     public const string Survey = nameof(Survey);
     public const string Metrics = nameof(Metrics);
+    public const string Inspections = nameof(Inspections);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -42,6 +42,9 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrderPhoto> WorkOrderPhotos => Set<Features.WorkOrders.WorkOrderPhoto>();
     public DbSet<Features.WorkOrders.CalendarDay> CalendarDays => Set<Features.WorkOrders.CalendarDay>();
     public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
+    public DbSet<Features.Inspections.InspectionWalk> InspectionWalks => Set<Features.Inspections.InspectionWalk>();
+    public DbSet<Features.Inspections.InspectionBuilding> InspectionBuildings => Set<Features.Inspections.InspectionBuilding>();
+    public DbSet<Features.Inspections.InspectionProblem> InspectionProblems => Set<Features.Inspections.InspectionProblem>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TenantScope Scope => scope;

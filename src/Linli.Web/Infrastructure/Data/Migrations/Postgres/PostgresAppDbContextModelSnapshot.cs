@@ -123,6 +123,156 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("GridMembers");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionBuilding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WalkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("WalkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("WalkedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("WalkedByName")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuildingId");
+
+                    b.HasIndex("WalkId");
+
+                    b.HasIndex("CommunityId", "WalkId", "BuildingId")
+                        .IsUnique();
+
+                    b.ToTable("InspectionBuildings");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionProblem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("EntranceNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PhotoCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RecordedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<Guid>("WalkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WorkOrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("WorkOrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuildingId");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("WalkId");
+
+                    b.HasIndex("WorkOrderId")
+                        .IsUnique();
+
+                    b.HasIndex("CommunityId", "WalkId", "BuildingId");
+
+                    b.ToTable("InspectionProblems");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EstateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("FinishedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FinishedByName")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("StartedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StartedByName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EstateId");
+
+                    b.HasIndex("CommunityId", "EstateId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_InspectionWalks_OpenPerEstate")
+                        .HasFilter("\"FinishedAt\" IS NULL");
+
+                    b.HasIndex("CommunityId", "StartedAt");
+
+                    b.ToTable("InspectionWalks");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1376,6 +1526,57 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionBuilding", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Building", null)
+                        .WithMany()
+                        .HasForeignKey("BuildingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Inspections.InspectionWalk", null)
+                        .WithMany("Buildings")
+                        .HasForeignKey("WalkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionProblem", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Building", null)
+                        .WithMany()
+                        .HasForeignKey("BuildingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.WorkOrders.WorkOrderCategory", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Inspections.InspectionWalk", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("WalkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Estate", null)
+                        .WithMany()
+                        .HasForeignKey("EstateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Partners.PartnerUnit", b =>
                 {
                     b.HasOne("Linli.Web.Features.Places.Community", null)
@@ -1590,6 +1791,13 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Areas");
 
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.Navigation("Buildings");
+
+                    b.Navigation("Problems");
                 });
 
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>

@@ -118,6 +118,156 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("GridMembers");
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionBuilding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WalkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WalkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("WalkedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WalkedByName")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuildingId");
+
+                    b.HasIndex("WalkId");
+
+                    b.HasIndex("CommunityId", "WalkId", "BuildingId")
+                        .IsUnique();
+
+                    b.ToTable("InspectionBuildings");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionProblem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EntranceNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PhotoCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RecordedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WalkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkOrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuildingId");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("WalkId");
+
+                    b.HasIndex("WorkOrderId")
+                        .IsUnique();
+
+                    b.HasIndex("CommunityId", "WalkId", "BuildingId");
+
+                    b.ToTable("InspectionProblems");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EstateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FinishedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinishedByName")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("StartedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedByName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EstateId");
+
+                    b.HasIndex("CommunityId", "EstateId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_InspectionWalks_OpenPerEstate")
+                        .HasFilter("\"FinishedAt\" IS NULL");
+
+                    b.HasIndex("CommunityId", "StartedAt");
+
+                    b.ToTable("InspectionWalks");
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1363,6 +1513,57 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionBuilding", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Building", null)
+                        .WithMany()
+                        .HasForeignKey("BuildingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Inspections.InspectionWalk", null)
+                        .WithMany("Buildings")
+                        .HasForeignKey("WalkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionProblem", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Building", null)
+                        .WithMany()
+                        .HasForeignKey("BuildingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.WorkOrders.WorkOrderCategory", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.Inspections.InspectionWalk", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("WalkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Estate", null)
+                        .WithMany()
+                        .HasForeignKey("EstateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Linli.Web.Features.Partners.PartnerUnit", b =>
                 {
                     b.HasOne("Linli.Web.Features.Places.Community", null)
@@ -1577,6 +1778,13 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Areas");
 
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.Inspections.InspectionWalk", b =>
+                {
+                    b.Navigation("Buildings");
+
+                    b.Navigation("Problems");
                 });
 
             modelBuilder.Entity("Linli.Web.Features.Places.Building", b =>
