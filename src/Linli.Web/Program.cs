@@ -72,6 +72,7 @@ app.MapResidentsApi();
 app.MapImportApi();
 app.MapWorkOrdersApi();
 app.MapAuditApi();
+app.MapBenchCeiling(); // only with Bench:Ceiling=true (the bench's intake yardstick)
 
 await app.RunAsync();
 return gate.Ready.IsFaulted ? 1 : 0;
