@@ -763,6 +763,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId"), new[] { "DuplicateOfId", "HandlerName", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
+
                     b.HasIndex("CommunityId", "Status", "CreatedAt");
 
                     b.HasIndex("CommunityId", "BuildingId", "CategoryId", "Status");
