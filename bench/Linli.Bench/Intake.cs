@@ -48,22 +48,10 @@ public static class Intake
             var connection = pg.ConnectionString("linli");
             await CreateCeilingTableAsync(pg, connection, ct);
 
-            var app = o.Get("app") is { } folder ? ColdStart.AppFolder(folder) : await Publisher.PublishAsync(Publisher.FindRepo(o.Get("repo")), work, o.All("publish-arg"), ct);
             var dir = Path.Combine(work, "intake");
-            Directory.CreateDirectory(dir);
-            var env = new List<KeyValuePair<string, string>>
-            {
-                new("Database__Provider", "Postgres"), new("ConnectionStrings__Postgres", connection + (o.Get("pg-options") is { } extra ? ";" + extra : "")), new("Crypto__KeyFile", Path.Combine(dir, "field-keys.json")),
-                new("Photos__Folder", Path.Combine(dir, "photos")), new("Bench__Ceiling", "true"),
-            };
-            env.AddRange(o.ServerEnvironment());
-            server = ServerProcess.Start(app, Path.Combine(dir, "unused.db"), Path.Combine(dir, "server.log"), env);
-            using (var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) })
-            {
-                var ready = await server.WaitFor200Async(probe, "/health/ready", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(o.Seconds("start-timeout", 120, 5, 600)), ct);
-                if (server.Mark("Demo data loaded") is null) throw new BenchException($"the app did not load the demo (see {server.LogPath})");
-                Log.Line($"started Linli.Web (pid {server.Pid}) at {server.BaseAddress} on PostgreSQL with the demo and Bench:Ceiling; ready after {ready.TotalMilliseconds:F0} ms");
-            }
+            server = await ServerProcess.StartOnPostgresAsync(o, work, "intake", connection,
+                [new("Crypto__KeyFile", Path.Combine(dir, "field-keys.json")), new("Photos__Folder", Path.Combine(dir, "photos")), new("Bench__Ceiling", "true")], "/health/ready", ct);
+            if (server.Mark("Demo data loaded") is null) throw new BenchException($"the app did not load the demo (see {server.LogPath})");
 
             // The secretary opens the reporters' accounts, as the office does for residents; each reporter then signs in.
             using var anon = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -159,16 +147,7 @@ public static class Intake
         }
         finally
         {
-            if (server is not null)
-            {
-                Log.Line($"stopping the app (pid {server.Pid})");
-                await server.DisposeAsync();
-            }
-            if (pg is not null)
-            {
-                pg.Keep = o.Flag("keep");
-                await pg.StopAsync();
-            }
+            await Teardown.StopAsync(server, pg, o);
         }
     }
 

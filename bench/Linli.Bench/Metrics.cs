@@ -46,21 +46,7 @@ public static class Metrics
                 pg = await PrivatePostgres.StartAsync(work, ct);
                 connection = pg.ConnectionString("linli");
             }
-            var app = o.Get("app") is { } folder ? ColdStart.AppFolder(folder) : await Publisher.PublishAsync(Publisher.FindRepo(o.Get("repo")), work, o.All("publish-arg"), ct);
-            var dir = Path.Combine(work, "metrics");
-            Directory.CreateDirectory(dir);
-            var env = new List<KeyValuePair<string, string>>
-            {
-                new("Database__Provider", "Postgres"), new("ConnectionStrings__Postgres", connection + (o.Get("pg-options") is { } extra ? ";" + extra : "")), new("Crypto__KeyFile", keys),
-            };
-            env.AddRange(o.ServerEnvironment());
-            server = ServerProcess.Start(app, Path.Combine(dir, "unused.db"), Path.Combine(dir, "server.log"), env);
-            using (var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) })
-            {
-                var ready = await server.WaitFor200Async(probe, "/health/ready", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(o.Seconds("start-timeout", 120, 5, 600)), ct);
-                Log.Line($"started Linli.Web (pid {server.Pid}) at {server.BaseAddress} on PostgreSQL; ready after {ready.TotalMilliseconds:F0} ms" +
-                         (server.Mark("Demo data loaded") is not null ? " (it loaded the demo)" : ""));
-            }
+            server = await ServerProcess.StartOnPostgresAsync(o, work, "metrics", connection, [new("Crypto__KeyFile", keys)], "/health/ready", ct);
             var generated = "";
             if (ordersWanted > 0)
             {
@@ -87,7 +73,7 @@ public static class Metrics
             var allFrom = today.AddDays(-(int)Math.Ceiling(years * 365.25) - 1);
             var yearFrom = today.AddDays(-364);
             var (inYear, inAll, total) = await CountAsync(connection, community, yearFrom, allFrom, today, ct);
-            Log.Line($"signed in {phone} (secretary, TOTP); the community holds {total:N0} orders: {inAll:N0} from {allFrom} (all time), {inYear:N0} from {yearFrom} (a year), " +
+            Log.Line($"signed in {phone} (secretary, TOTP); the community holds {total:N0} orders: {inAll:N0} from {allFrom:yyyy-MM-dd} (all time), {inYear:N0} from {yearFrom:yyyy-MM-dd} (a year), " +
                      $"duplicates left out; machine load {Import.LoadAverage()}");
 
             var sb = new StringBuilder($"RESULT scenario=metrics orders={total}");
@@ -137,16 +123,7 @@ public static class Metrics
         }
         finally
         {
-            if (server is not null)
-            {
-                Log.Line($"stopping the app (pid {server.Pid})");
-                await server.DisposeAsync();
-            }
-            if (pg is not null)
-            {
-                pg.Keep = o.Flag("keep");
-                await pg.StopAsync();
-            }
+            await Teardown.StopAsync(server, pg, o);
         }
     }
 
