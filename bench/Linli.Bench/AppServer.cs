@@ -144,6 +144,38 @@ public sealed class ServerProcess : IAsyncDisposable
         LogPath = logPath;
     }
 
+    /// <summary>
+    /// The published app (or <c>--app</c>) started on PostgreSQL in <c>{work}/{name}</c>: the connection string (plus
+    /// <c>--pg-options</c>), then <paramref name="settings"/>, then <c>--env</c>; answered once <paramref name="readyPath"/> is 200.
+    /// </summary>
+    public static async Task<ServerProcess> StartOnPostgresAsync(Options o, string work, string name, string connection,
+        IEnumerable<KeyValuePair<string, string>> settings, string readyPath, CancellationToken ct)
+    {
+        var app = o.Get("app") is { } folder ? ColdStart.AppFolder(folder) : await Publisher.PublishAsync(Publisher.FindRepo(o.Get("repo")), work, o.All("publish-arg"), ct);
+        var dir = Path.Combine(work, name);
+        Directory.CreateDirectory(dir);
+        var env = new List<KeyValuePair<string, string>>
+        {
+            new("Database__Provider", "Postgres"), new("ConnectionStrings__Postgres", connection + (o.Get("pg-options") is { } extra ? ";" + extra : "")),
+        };
+        env.AddRange(settings);
+        env.AddRange(o.ServerEnvironment());
+        var server = Start(app, Path.Combine(dir, "unused.db"), Path.Combine(dir, "server.log"), env);
+        try
+        {
+            using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+            var ready = await server.WaitFor200Async(probe, readyPath, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(o.Seconds("start-timeout", 120, 5, 600)), ct);
+            Log.Line($"started Linli.Web (pid {server.Pid}) at {server.BaseAddress} on PostgreSQL; {readyPath} after {ready.TotalMilliseconds:F0} ms" +
+                     (server.Mark("Demo data loaded") is not null ? " (it loaded the demo)" : ""));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
     public static int FreeLoopbackPort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
@@ -314,6 +346,24 @@ internal static partial class Posix
 }
 
 public sealed class BenchException(string message) : Exception(message);
+
+public static class Teardown
+{
+    /// <summary>The end of a scenario that ran the app on a private PostgreSQL: the app stopped, the server stopped unless --keep.</summary>
+    public static async Task StopAsync(ServerProcess? server, PrivatePostgres? pg, Options o)
+    {
+        if (server is not null)
+        {
+            Log.Line($"stopping the app (pid {server.Pid})");
+            await server.DisposeAsync();
+        }
+        if (pg is not null)
+        {
+            pg.Keep = o.Flag("keep");
+            await pg.StopAsync();
+        }
+    }
+}
 
 public static class Log
 {

@@ -141,16 +141,7 @@ public static class Import
         finally
         {
             if (memory is not null) await memory.StopAsync();
-            if (server is not null)
-            {
-                Log.Line($"stopping the app (pid {server.Pid})");
-                await server.DisposeAsync();
-            }
-            if (pg is not null)
-            {
-                pg.Keep = o.Flag("keep");
-                await pg.StopAsync();
-            }
+            await Teardown.StopAsync(server, pg, o);
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class Options
         "runs", "connections", "duration", "warmup", "url", "app", "repo", "start-timeout", "keep", "help",
         "env", "publish-arg", "phases", "phone", "password", "poll-ms", "max-requests",
         "provider", "residents", "communities", "connection", "seed", "keys", "large-community", "large-residents",
-        "sqlite", "requests", "totp-key", "rows", "strings",
+        "sqlite", "requests", "totp-key", "rows", "strings", "reporters", "orders", "orders-community", "years", "pg-options",
     ];
 
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);

@@ -387,7 +387,7 @@ public static partial class Pages
         }
     }
 
-    private readonly record struct CpuSnapshot(long At, TimeSpan Server, TimeSpan Bench, long Busy, long Total)
+    internal readonly record struct CpuSnapshot(long At, TimeSpan Server, TimeSpan Bench, long Busy, long Total)
     {
         public static CpuSnapshot Take(ServerProcess? server)
         {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Linli.Bench;
 
-// dotnet run --project bench/Linli.Bench -c Release -- <coldstart|pages|generate|search|import> [options]   (see bench/README.md)
+// dotnet run --project bench/Linli.Bench -c Release -- <coldstart|pages|generate|search|import|intake|metrics> [options]   (see bench/README.md)
 // (A class in our namespace, not top-level statements: Linli.Web, referenced for the generator, has its own Program.)
 public static class Program
 {
@@ -22,7 +22,7 @@ public static class Program
                 Console.WriteLine(Options.Usage);
                 return options.Flag("help") ? 0 : 2;
             }
-            if (options.Scenario is not ("coldstart" or "pages" or "generate" or "search" or "import")) throw new UsageException($"unknown scenario '{options.Scenario}'");
+            if (options.Scenario is not ("coldstart" or "pages" or "generate" or "search" or "import" or "intake" or "metrics")) throw new UsageException($"unknown scenario '{options.Scenario}'");
         }
         catch (UsageException e)
         {
@@ -60,6 +60,8 @@ public static class Program
                 "generate" => await Generate.RunAsync(options, work, cts.Token),
                 "search" => await Search.RunAsync(options, work, cts.Token),
                 "import" => await Import.RunAsync(options, work, cts.Token),
+                "intake" => await Intake.RunAsync(options, work, cts.Token),
+                "metrics" => await Metrics.RunAsync(options, work, cts.Token),
                 _ => await Pages.RunAsync(options, work, cts.Token),
             };
             failed = false;

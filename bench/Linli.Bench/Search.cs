@@ -67,21 +67,7 @@ public static class Search
                 pg = await PrivatePostgres.StartAsync(work, ct);
                 connection = pg.ConnectionString("linli");
             }
-            var app = o.Get("app") is { } folder ? ColdStart.AppFolder(folder) : await Publisher.PublishAsync(Publisher.FindRepo(o.Get("repo")), work, o.All("publish-arg"), ct);
-            var dir = Path.Combine(work, "search");
-            Directory.CreateDirectory(dir);
-            var env = new List<KeyValuePair<string, string>>
-            {
-                new("Database__Provider", "Postgres"), new("ConnectionStrings__Postgres", connection), new("Crypto__KeyFile", keys),
-            };
-            env.AddRange(o.ServerEnvironment());
-            server = ServerProcess.Start(app, Path.Combine(dir, "unused.db"), Path.Combine(dir, "server.log"), env);
-            using (var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) })
-            {
-                var ready = await server.WaitFor200Async(probe, "/health/live", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(o.Seconds("start-timeout", 120, 5, 600)), ct);
-                Log.Line($"started Linli.Web (pid {server.Pid}) at {server.BaseAddress} on PostgreSQL; live after {ready.TotalMilliseconds:F0} ms" +
-                         (server.Mark("Demo data loaded") is not null ? " (it loaded the demo)" : ""));
-            }
+            server = await ServerProcess.StartOnPostgresAsync(o, work, "search", connection, [new("Crypto__KeyFile", keys)], "/health/live", ct);
             if (given is null)
             {
                 var settings = Generate.Settings(o, DatabaseProvider.Postgres, connection, keys, largeDefault: DemoSeeder.Accounts.First(a => a.Phone == "13800000002").CommunityCode);
@@ -129,16 +115,7 @@ public static class Search
         }
         finally
         {
-            if (server is not null)
-            {
-                Log.Line($"stopping the app (pid {server.Pid})");
-                await server.DisposeAsync();
-            }
-            if (pg is not null)
-            {
-                pg.Keep = o.Flag("keep");
-                await pg.StopAsync();
-            }
+            await Teardown.StopAsync(server, pg, o);
         }
     }
 

@@ -74,6 +74,7 @@ app.MapWorkOrdersApi();
 app.MapCalendarApi();
 app.MapInspectionsApi();
 app.MapAuditApi();
+app.MapBenchCeiling(); // only with Bench:Ceiling=true (the bench's intake yardstick)
 
 await app.RunAsync();
 return gate.Ready.IsFaulted ? 1 : 0;

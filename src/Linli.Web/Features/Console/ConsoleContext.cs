@@ -41,6 +41,9 @@ public sealed class ConsoleContext(AppDbContext db, TenantScope scope, IHttpCont
         {
             return scope.CanSee(id) ? id : throw new Infrastructure.Errors.NotFoundException();
         }
+        // The caller's claims name the communities in scope; with exactly one there is nothing to look up (every resident's
+        // API call, e.g. a report from the phone, takes this path).
+        if (scope.CommunityIds is [var only]) return only;
         var all = await CommunitiesAsync();
         return all.Count == 1 ? all[0].Id
             : throw Infrastructure.Errors.DomainException.Invalid("communityId", "console.community_required");

@@ -10,6 +10,7 @@ public static class WorkOrdersApi
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WorkOrdersService>();
+        builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
         builder.Services.AddScoped<WorkCalendarService>();
@@ -165,6 +166,6 @@ public static class WorkOrdersApi
     public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve)
     {
         var order = await s.CreateAsync(await resolve.ResolveAsync(input.CommunityId), input);
-        return TypedResults.Created($"/api/work-orders/{order.Id}", await s.DetailAsync(order.Id));
+        return TypedResults.Created($"/api/work-orders/{order.Id}", await s.CreatedDetailAsync(order));
     }
 }

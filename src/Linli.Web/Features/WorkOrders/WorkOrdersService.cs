@@ -76,12 +76,13 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
 /// </summary>
 public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
-    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier)
+    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier, WorkOrderNumbers numbers)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Guid? Me => User.UserId();
     private Actor MeActor => new(Me, User.DisplayName());
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    /// <summary>Now, to the microsecond (what PostgreSQL keeps), so the answer to a create shows the times later reads show.</summary>
+    private DateTime Now => clock.GetUtcNow().UtcDateTime is var now ? now.AddTicks(-(now.Ticks % 10)) : default;
 
     /// <summary>Community staff: the secretary, staff and subdistrict admins act on every order of their communities.</summary>
     private bool IsCommunityStaff => User.IsInRole(Roles.Staff) || User.IsInRole(Roles.Secretary) || User.IsInRole(Roles.SubdistrictAdmin);
@@ -139,9 +140,17 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     public async Task<WorkOrder> CreateAsync(Guid communityId, NewWorkOrder input, CancellationToken ct = default)
     {
         if (!scope.CanSee(communityId)) throw new NotFoundException();
-        await EnsureCategoriesAsync(communityId, ct);
-        var category = await db.WorkOrderCategories.FirstOrDefaultAsync(c => c.Id == input.CategoryId && c.CommunityId == communityId, ct)
-            ?? throw DomainException.Invalid(nameof(input.CategoryId), "workorders.category_unknown");
+        // The category and its parent in one read (the answer names both). A category that is found proves the community
+        // has its categories; only a miss needs the first-time seeding.
+        var pair = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && (c.Id == input.CategoryId
+            || c.Id == db.WorkOrderCategories.Where(x => x.Id == input.CategoryId).Select(x => x.ParentId).FirstOrDefault())).ToListAsync(ct);
+        var category = pair.FirstOrDefault(c => c.Id == input.CategoryId);
+        if (category is null)
+        {
+            await EnsureCategoriesAsync(communityId, ct);
+            throw DomainException.Invalid(nameof(input.CategoryId), "workorders.category_unknown");
+        }
+        var categoryLabel = pair.FirstOrDefault(c => c.Id == category.ParentId) is { } parent ? $"{parent.Name} › {category.Name}" : category.Name;
         var isResident = !User.IsStaff();
         Channel channel;
         Guid? reporter = null, residentId;
@@ -159,13 +168,13 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             if (residentId is { } rid && !await db.Residents.AnyAsync(r => r.Id == rid && r.CommunityId == communityId, ct))
                 throw DomainException.Invalid(nameof(input.ResidentId), "workorders.resident_unknown");
         }
-        var place = await PlaceAsync(communityId, input.Place, ct);
+        var (place, placeLabel) = await PlaceAsync(communityId, input.Place, ct);
         var now = Now;
         var time = await calendar.CurrentAsync(ct);
         var grid = await GridOfAsync(place, ct);
         for (var attempt = 0; ; attempt++)
         {
-            var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, ct), channel, category, input.Description ?? "", place, reporter,
+            var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, reread: attempt > 0, ct), channel, category, input.Description ?? "", place, reporter,
                 residentId, MeActor, now, time, grid);
             if (input.DuplicateOfId is { } dup)
             {
@@ -178,11 +187,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             try
             {
                 await db.SaveChangesAsync(ct);
+                _created = (order.Id, categoryLabel, placeLabel);
                 return order;
             }
             catch (DomainException d) when (d.TextKey == "error.duplicate" && attempt < 5)
             {
-                db.ChangeTracker.Clear(); // two orders took the same number at once: take the next one
+                db.ChangeTracker.Clear(); // another process of the app gave the same number: count on after the highest stored
             }
         }
     }
@@ -217,41 +227,51 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     public async Task<Guid?> BuildingOfAsync(Guid communityId, PlaceInput p, CancellationToken ct = default) =>
         p.BuildingId ?? (p.HomeId is { } h ? await db.Homes.Where(x => x.Id == h && x.CommunityId == communityId).Select(x => (Guid?)x.BuildingId).FirstOrDefaultAsync(ct) : null);
 
-    private async Task<string> NextNumberAsync(Guid communityId, DateTime now, CancellationToken ct)
+    /// <summary>The next number of the community's day, from <see cref="WorkOrderNumbers"/>; <paramref name="reread"/> after a number was taken elsewhere.</summary>
+    private Task<string> NextNumberAsync(Guid communityId, DateTime now, bool reread, CancellationToken ct)
     {
         var day = (now + ChinaTime.Offset).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        var last = await db.WorkOrders.IgnoreQueryFilters().Where(o => o.CommunityId == communityId && o.Number.StartsWith(day))
-            .OrderByDescending(o => o.Number).Select(o => o.Number).FirstOrDefaultAsync(ct);
-        var next = last is null ? 1 : int.Parse(last[6..], CultureInfo.InvariantCulture) + 1;
-        return day + next.ToString("0000", CultureInfo.InvariantCulture);
+        return numbers.NextAsync(communityId, day, reread, async () =>
+        {
+            var last = await db.WorkOrders.IgnoreQueryFilters().Where(o => o.CommunityId == communityId && o.Number.StartsWith(day))
+                .OrderByDescending(o => o.Number).Select(o => o.Number).FirstOrDefaultAsync(ct);
+            return last is null ? 0 : int.Parse(last[6..], CultureInfo.InvariantCulture);
+        });
     }
 
-    /// <summary>The place, checked against the community: a home implies its building and estate; words alone are fine.</summary>
-    private async Task<Place> PlaceAsync(Guid communityId, PlaceInput p, CancellationToken ct)
+    /// <summary>
+    /// The place, checked against the community: a home implies its building and estate; words alone are fine. The same
+    /// read gives the names, so the place's label (as <see cref="PlaceLabelsAsync"/> makes it) costs no further query.
+    /// </summary>
+    private async Task<(Place Place, string Label)> PlaceAsync(Guid communityId, PlaceInput p, CancellationToken ct)
     {
         var text = string.IsNullOrWhiteSpace(p.Text) ? null : p.Text.Trim();
         if (text is { Length: > WorkOrder.PlaceTextMax }) throw DomainException.Invalid("Place.Text", "validation.too_long", "field.place", WorkOrder.PlaceTextMax);
         if (p.HomeId is { } homeId)
         {
             var home = await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
-                .Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h.BuildingId, h.EntranceNumber, b.EstateId }).FirstOrDefaultAsync(ct)
+                .Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h.BuildingId, h.EntranceNumber, h.Number, b.EstateId, Building = b.Number })
+                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new { x.BuildingId, x.EntranceNumber, x.Number, x.EstateId, x.Building, Estate = e.Name })
+                .FirstOrDefaultAsync(ct)
                 ?? throw DomainException.Invalid("Place.HomeId", "workorders.place_unknown");
-            return new Place(home.EstateId, home.BuildingId, home.EntranceNumber, homeId, text);
+            return (new Place(home.EstateId, home.BuildingId, home.EntranceNumber, homeId, text), PlaceLabel(home.Estate, home.Building, home.EntranceNumber, home.Number, text));
         }
         if (p.BuildingId is { } buildingId)
         {
-            var b = await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId).Select(x => new { x.EstateId, x.EntranceCount })
+            var b = await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId)
+                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new { x.EstateId, x.EntranceCount, x.Number, Estate = e.Name })
                 .FirstOrDefaultAsync(ct) ?? throw DomainException.Invalid("Place.BuildingId", "workorders.place_unknown");
             if (p.EntranceNumber is { } e && (e < 1 || e > b.EntranceCount)) throw DomainException.Invalid("Place.EntranceNumber", "workorders.place_unknown");
-            return new Place(b.EstateId, buildingId, p.EntranceNumber, null, text);
+            return (new Place(b.EstateId, buildingId, p.EntranceNumber, null, text), PlaceLabel(b.Estate, b.Number, p.EntranceNumber, null, text));
         }
         if (p.EstateId is { } estateId)
         {
-            if (!await db.Estates.AnyAsync(x => x.Id == estateId && x.CommunityId == communityId, ct)) throw DomainException.Invalid("Place.EstateId", "workorders.place_unknown");
-            return new Place(estateId, null, null, null, text);
+            var estate = await db.Estates.Where(x => x.Id == estateId && x.CommunityId == communityId).Select(x => x.Name).FirstOrDefaultAsync(ct)
+                ?? throw DomainException.Invalid("Place.EstateId", "workorders.place_unknown");
+            return (new Place(estateId, null, null, null, text), PlaceLabel(estate, null, null, null, text));
         }
         if (text is null) throw DomainException.Invalid("Place.Text", "workorders.place_required");
-        return new Place(null, null, null, null, text);
+        return (new Place(null, null, null, null, text), PlaceLabel(null, null, null, null, text));
     }
 
     // ---------------------------------------------------------------- read
@@ -278,17 +298,41 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     public async Task<WorkOrderDetail> DetailAsync(Guid id, CancellationToken ct = default)
     {
         var o = await Visible().AsNoTracking().Include(x => x.Events).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        var photoRows = await db.WorkOrderPhotos.AsNoTracking().Where(p => p.WorkOrderId == o.Id).OrderBy(p => p.AddedAt)
+            .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct);
+        return await DetailOfAsync(o, photoRows, ct);
+    }
+
+    /// <summary>
+    /// The detail of an order this caller has just created, from the order in hand: it has no photos yet and its timeline
+    /// is in memory, so it is not read back (the reporter and community staff always see what they created; anyone else
+    /// gets the detail only as <see cref="DetailAsync"/> would show it).
+    /// </summary>
+    public async Task<WorkOrderDetail> CreatedDetailAsync(WorkOrder o, CancellationToken ct = default)
+    {
+        if (o.ReporterAccountId != Me && !IsCommunityStaff) return await DetailAsync(o.Id, ct);
+        return _created is { } c && c.Id == o.Id ? Detail(o, c.Category, c.Place, []) : await DetailOfAsync(o, [], ct);
+    }
+
+    /// <summary>The labels <see cref="CreateAsync"/> read with the category and the place, for the answer.</summary>
+    private (Guid Id, string Category, string Place)? _created;
+
+    private async Task<WorkOrderDetail> DetailOfAsync(WorkOrder o, List<PhotoRow> photoRows, CancellationToken ct)
+    {
         var category = (await CategoryNamesAsync([o.CategoryId], ct)).GetValueOrDefault(o.CategoryId, "?");
         var place = (await PlaceLabelsAsync([(o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText)], ct)).Values.First();
+        return Detail(o, category, place, photoRows);
+    }
+
+    private WorkOrderDetail Detail(WorkOrder o, string category, string place, List<PhotoRow> photoRows)
+    {
         var staffView = User.IsStaff();
         return new WorkOrderDetail(o.Id, o.Number, o.Channel, o.CategoryId, category, o.Status, o.Description, place, o.HandlerKind, o.HandlerId,
             o.HandlerName, o.CreatedAt, o.ResponseDueAt, o.ResolutionDueAt, o.DoneAt, o.Result, o.Rating, o.RatingComment, o.ReopenCount, o.UrgeCount,
             o.ExtensionHoursRequested, AllowedSteps(o),
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? e.ActorName : "", staffView ? e.Note : PublicNote(e),
                 t.Get("workorders.plain." + e.Step))).ToList(),
-            await db.WorkOrderPhotos.AsNoTracking().Where(p => p.WorkOrderId == o.Id).OrderBy(p => p.AddedAt)
-                .Select(p => new PhotoRow(p.Id, p.Stage, $"/api/work-orders/{o.Id}/photos/{p.Id}", $"/api/work-orders/{o.Id}/photos/{p.Id}?thumb=true")).ToListAsync(ct),
-            o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue);
+            photoRows, o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue);
     }
 
     /// <summary>The order's version, for the live page's cheap "anything new?" poll (404 when the caller cannot see it).</summary>
@@ -343,7 +387,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         var list = ids.Distinct().ToList();
         var cats = await db.WorkOrderCategories.AsNoTracking().Where(c => list.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.ParentId }).ToListAsync(ct);
         var parents = cats.Where(c => c.ParentId != null).Select(c => c.ParentId!.Value).Distinct().ToList();
-        var parentNames = await db.WorkOrderCategories.AsNoTracking().Where(c => parents.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var parentNames = parents.Count == 0 ? [] : await db.WorkOrderCategories.AsNoTracking().Where(c => parents.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         return cats.ToDictionary(c => c.Id, c => c.ParentId is { } p && parentNames.TryGetValue(p, out var pn) ? $"{pn} › {c.Name}" : c.Name);
     }
 
@@ -353,19 +397,25 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         var estateIds = list.Where(p => p.Estate != null).Select(p => p.Estate!.Value).Distinct().ToList();
         var buildingIds = list.Where(p => p.Building != null).Select(p => p.Building!.Value).Distinct().ToList();
         var homeIds = list.Where(p => p.Home != null).Select(p => p.Home!.Value).Distinct().ToList();
-        var estates = await db.Estates.AsNoTracking().Where(e => estateIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
-        var buildings = await db.Buildings.AsNoTracking().Where(b => buildingIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Number, ct);
-        var homes = await db.Homes.AsNoTracking().Where(h => homeIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Number, ct);
-        return list.ToDictionary(p => (p.Estate, p.Building, p.Entrance, p.Home, p.Text), p =>
-        {
-            var parts = new List<string>();
-            if (p.Estate is { } e && estates.TryGetValue(e, out var en)) parts.Add(en);
-            if (p.Building is { } b && buildings.TryGetValue(b, out var bn)) parts.Add(t.Get("workorders.building_label", bn));
-            if (p.Entrance is { } n) parts.Add(t.Get("workorders.entrance_label", n));
-            if (p.Home is { } h && homes.TryGetValue(h, out var hn)) parts.Add(hn);
-            if (p.Text is { } text) parts.Add(text);
-            return string.Join(" ", parts);
-        });
+        // Only the kinds of place that occur are read (a report at a building needs no home query).
+        var estates = estateIds.Count == 0 ? [] : await db.Estates.AsNoTracking().Where(e => estateIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        var buildings = buildingIds.Count == 0 ? [] : await db.Buildings.AsNoTracking().Where(b => buildingIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Number, ct);
+        var homes = homeIds.Count == 0 ? [] : await db.Homes.AsNoTracking().Where(h => homeIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Number, ct);
+        return list.ToDictionary(p => (p.Estate, p.Building, p.Entrance, p.Home, p.Text), p => PlaceLabel(
+            p.Estate is { } e ? estates.GetValueOrDefault(e) : null, p.Building is { } b ? buildings.GetValueOrDefault(b) : null, p.Entrance,
+            p.Home is { } h ? homes.GetValueOrDefault(h) : null, p.Text));
+    }
+
+    /// <summary>A place in words: 融创裕华壹号 3号楼 1单元 1-101 东门口 (whichever parts it has).</summary>
+    private string PlaceLabel(string? estate, string? building, int? entrance, string? home, string? text)
+    {
+        var parts = new List<string>();
+        if (estate is not null) parts.Add(estate);
+        if (building is not null) parts.Add(t.Get("workorders.building_label", building));
+        if (entrance is { } n) parts.Add(t.Get("workorders.entrance_label", n));
+        if (home is not null) parts.Add(home);
+        if (text is not null) parts.Add(text);
+        return string.Join(" ", parts);
     }
 
     // ---------------------------------------------------------------- steps

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Linli.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Tests.Features.WorkOrders;
 
@@ -57,5 +60,73 @@ public sealed class WorkOrderMetricsTests(LinliFactory app)
         var xlsx = await pages.GetAsync("/console/orders/metrics?handler=Export");
         xlsx.StatusCode.ShouldBe(HttpStatusCode.OK);
         MiniExcelLibs.MiniExcel.Query(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()), useHeaderRow: true).Count().ShouldBe(3);
+    }
+}
+
+/// <summary>
+/// The medians, exactly, from orders written with set times (March 2024 in 阳光社区, a month no other test reports in):
+/// the middle one or the mean of the middle two, and only orders that are done now count (a reopened order's earlier
+/// minutes do not).
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class WorkOrderMetricsMedianTests(LinliFactory app)
+{
+    [Fact]
+    public async Task Medians_are_the_middle_of_the_done_orders_per_group_and_in_total()
+    {
+        var secretary = await app.ApiAsAsync(Clients.OtherSecretary);
+        (await secretary.GetAsync("/api/work-order-categories")).StatusCode.ShouldBe(HttpStatusCode.OK); // the community's categories exist
+        var me = (await (await secretary.GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK)).GetProperty("id").GetGuid();
+        var communityId = (await (await secretary.GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK)).GetProperty("communities")[0].GetGuid();
+        var t0 = new DateTime(2024, 3, 5, 2, 0, 0, DateTimeKind.Utc); // 10:00 in China
+        using (var scope = app.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Linli.Web.Infrastructure.Tenancy.TenantScope>().UseSystem();
+            var db = scope.ServiceProvider.GetRequiredService<Linli.Web.Infrastructure.Data.AppDbContext>();
+            var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId).ToListAsync();
+            var by = new Linli.Web.Features.WorkOrders.Actor(me, "蒋晓红");
+            var handler = new Linli.Web.Features.WorkOrders.Handler(Linli.Web.Features.WorkOrders.HandlerKind.Staff, me, "蒋晓红");
+            var n = 0;
+            Linli.Web.Features.WorkOrders.WorkOrder Done(string category, int? minutes)
+            {
+                var o = Linli.Web.Features.WorkOrders.WorkOrder.Create(communityId, $"240305{++n:0000}", Linli.Web.Features.WorkOrders.Channel.Phone,
+                    categories.Single(c => c.Name == category), "测试", new(null, null, null, null, "南门"), null, null, by, t0);
+                o.Dispatch(handler, by, t0);
+                o.Take(by, t0);
+                if (minutes is { } m) o.Complete(by, t0.AddMinutes(m), "已处理");
+                db.WorkOrders.Add(o);
+                return o;
+            }
+            Done("环境卫生", 60);
+            Done("环境卫生", 120);
+            Done("公共设施", 180);
+            Done("公共设施", null); // still with the handler
+            var reopened = Done("环境卫生", 30);
+            reopened.RecordReturnVisit(by, t0.AddHours(1), 1, "没修好");
+            reopened.Reopen(by, t0.AddHours(2), "居民反映问题没有解决");
+            await db.SaveChangesAsync();
+        }
+
+        async Task<JsonElement> ReportAsync(string by) =>
+            await (await secretary.GetAsync($"/api/work-orders/metrics?from=2024-03-01&to=2024-03-31&by={by}")).JsonAsync(HttpStatusCode.OK);
+        JsonElement Row(JsonElement report, string group) => report.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("group").GetString() == group);
+
+        var byCategory = await ReportAsync("Category");
+        Row(byCategory, "环境卫生").GetProperty("reported").GetInt32().ShouldBe(3);
+        Row(byCategory, "环境卫生").GetProperty("done").GetInt32().ShouldBe(2);
+        Row(byCategory, "环境卫生").GetProperty("medianHoursToDone").GetDouble().ShouldBe(1.5);    // (60 + 120) / 2 minutes; the reopened 30 does not count
+        Row(byCategory, "公共设施").GetProperty("medianHoursToDone").GetDouble().ShouldBe(3.0);
+        Row(byCategory, "公共设施").GetProperty("resolutionRate").GetDouble().ShouldBe(50);
+        byCategory.GetProperty("total").GetProperty("reported").GetInt32().ShouldBe(5);
+        byCategory.GetProperty("total").GetProperty("medianHoursToDone").GetDouble().ShouldBe(2.0); // 60, 120, 180
+        byCategory.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("reported").GetInt32()).ShouldBe([3, 2]); // most reported first
+
+        var byHandler = await ReportAsync("Handler");
+        Row(byHandler, "蒋晓红").GetProperty("medianHoursToDone").GetDouble().ShouldBe(2.0);
+        Row(byHandler, "蒋晓红").GetProperty("reported").GetInt32().ShouldBe(4);
+        byHandler.GetProperty("rows").GetArrayLength().ShouldBe(2); // the reopened order has no handler now
+        var byCommunity = await ReportAsync("Community");
+        Row(byCommunity, "阳光社区").GetProperty("medianHoursToDone").GetDouble().ShouldBe(2.0);
+        Row(byCommunity, "阳光社区").GetProperty("satisfactionRate").ValueKind.ShouldBe(JsonValueKind.Null); // the only rating was taken back by the reopen
     }
 }

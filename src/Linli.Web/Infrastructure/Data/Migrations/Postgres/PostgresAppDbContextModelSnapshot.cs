@@ -1017,6 +1017,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId"), new[] { "DuplicateOfId", "HandlerName", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
+
                     b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
                     b.HasIndex("CommunityId", "Status", "CreatedAt");

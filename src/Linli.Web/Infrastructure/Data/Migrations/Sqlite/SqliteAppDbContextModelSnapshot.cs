@@ -1010,7 +1010,8 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CommunityId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
+                    b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "DuplicateOfId", "HandlerName", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
 
                     b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
