@@ -60,6 +60,10 @@ public sealed partial class TextsTests
             ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
             ["workorders.tier."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Tier>(),
             ["calendar.weekday."] = Enum.GetNames<DayOfWeek>(),
+            ["routing.place."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RulePlace>(),
+            ["routing.time."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RuleTime>(),
+            ["routing.target."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RuleTarget>(),
+            ["routing.reason."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RouteReason>(),
             ["calendar.kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.CalendarDayKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),
@@ -74,6 +78,6 @@ public sealed partial class TextsTests
     }
 
     // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|communities|console|error|estates|export|field|grids|import|inspections|list|metrics|nav|notifications|notify|places|portal|prefs|profile|residents|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
+    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|categories|communities|console|error|estates|export|field|grids|import|inspections|list|metrics|nav|notifications|notify|oncall|places|portal|prefs|profile|residents|routing|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
     private static partial Regex KeyRegex();
 }

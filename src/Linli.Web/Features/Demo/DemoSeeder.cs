@@ -179,6 +179,21 @@ public static class DemoSeeder
         db.UserScopes.Add(UserScope.ForPartnerUnit(staffUsers["13800000004"].Id, rhf, rongchuang.Id));
         db.UserScopes.Add(UserScope.ForPartnerUnit(staffUsers["13800000005"].Id, rhf, water.Id));
         db.UserScopes.Add(UserScope.ForTeam(staffUsers["13800000006"].Id, rhf, team.Id));
+        // Routing: 东华国樾府's blocked pipes go to its own property company; a power trip at night goes straight to
+        // whoever is on duty, and the office's two staff take turns for the coming month.
+        var dongguo = await db.Estates.Where(e => e.CommunityId == rhf).ToListAsync(ct);
+        db.RoutingRules.Add(new WorkOrders.RoutingRule(categories.Single(c => c.Name == "管道堵塞"), WorkOrders.RulePlace.Estate,
+            dongguo.Single(e => e.Name == "东华国樾府"), WorkOrders.RuleTime.Any, WorkOrders.RuleTarget.Handler,
+            new WorkOrders.Handler(WorkOrders.HandlerKind.PropertyCompany, donghua.Id, donghua.Name), dispatchAtOnce: false, position: 1));
+        db.RoutingRules.Add(new WorkOrders.RoutingRule(categories.Single(c => c.Name == "停电跳闸"), WorkOrders.RulePlace.Any, null,
+            WorkOrders.RuleTime.OutsideOfficeHours, WorkOrders.RuleTarget.OnCall, null, dispatchAtOnce: true, position: 2));
+        var office = await db.Users.Where(u => u.UserName == "13800000001" || u.UserName == "13800000002").OrderBy(u => u.UserName).ToListAsync(ct);
+        var today = Infrastructure.Time.ChinaTime.Today(clock);
+        for (var i = 0; i < 30; i++)
+        {
+            var person = office[i % 2];
+            db.OnCallDuties.Add(new WorkOrders.OnCallDuty(rhf, today.AddDays(i), new WorkOrders.Handler(WorkOrders.HandlerKind.Staff, person.Id, person.DisplayName), null));
+        }
         await db.SaveChangesAsync(ct);
 
         // The demo resident 王秀兰 and her husband live in 融创裕华壹号 1号楼 1-101; her account sees the household.

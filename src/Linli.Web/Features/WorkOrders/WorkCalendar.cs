@@ -94,6 +94,22 @@ public sealed class WorkingTime(IReadOnlyDictionary<DateOnly, CalendarDayKind> d
         ? kind == CalendarDayKind.Workday
         : day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
+    /// <summary>Whether the moment falls on a working day within office hours (China time).</summary>
+    public bool IsOfficeHours(DateTime utc)
+    {
+        var local = utc + ChinaTime.Offset;
+        var time = TimeOnly.FromDateTime(local);
+        return IsWorkingDay(DateOnly.FromDateTime(local)) && time >= opens && time < closes;
+    }
+
+    /// <summary>The duty day (值班日) a moment belongs to: a duty runs from the office's opening time to the next day's.</summary>
+    public DateOnly DutyDate(DateTime utc)
+    {
+        var local = utc + ChinaTime.Offset;
+        var day = DateOnly.FromDateTime(local);
+        return TimeOnly.FromDateTime(local) < opens ? day.AddDays(-1) : day;
+    }
+
     /// <summary>The moment <paramref name="hours"/> after <paramref name="startUtc"/>.</summary>
     public DateTime Add(DateTime startUtc, double hours, bool workingHours) => Add(startUtc, TimeSpan.FromHours(hours), workingHours);
 

@@ -480,6 +480,9 @@ public sealed class WorkOrder : ICommunityOwned
     private void Record(Step step, Actor by, DateTime now, string? note)
     {
         Version++;
+        // Steps taken in one go (reported and accepted; accepted and dispatched by a rule; warned and escalated) keep
+        // their order on the timeline: each is a microsecond (what PostgreSQL keeps) after the one before.
+        if (Events.Count > 0 && Events[^1].At >= now) now = Events[^1].At.AddTicks(10);
         Events.Add(new WorkOrderEvent(this, step, by, now, note));
     }
 }

@@ -10,6 +10,7 @@ public static class WorkOrdersApi
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WorkOrdersService>();
+        builder.Services.AddScoped<WorkOrderSetupService>();
         builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
@@ -40,6 +41,9 @@ public static class WorkOrdersApi
             return TypedResults.Ok(await s.SimilarAsync(community, input.CategoryId, await s.BuildingOfAsync(community, input.Place)));
         });
         api.MapGet("/{id:guid}", async (Guid id, WorkOrdersService s) => TypedResults.Ok(await s.DetailAsync(id)));
+        // Where the routing would send the order now (the dispatcher's hint); 204 when no rule, grid or default handler applies.
+        api.MapGet("/{id:guid}/route", async Task<Results<Ok<RouteChoice>, NoContent>> (Guid id, WorkOrdersService s) =>
+            await s.SuggestAsync(id) is { } r ? TypedResults.Ok(r) : TypedResults.NoContent());
         api.MapPost("/{id:guid}/photos", AddPhotosAsync).RequireAntiforgeryForCookies()
             .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes))
             .Accepts<IFormFileCollection>("multipart/form-data");
@@ -60,12 +64,61 @@ public static class WorkOrdersApi
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
         categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, ConsoleContext resolve) =>
             TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))));
-        categories.MapPut("/{id:guid}/default-handler", async (Guid id, HandlerInput? handler, WorkOrdersService s) =>
+        categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
         {
-            var c = await s.SetCategoryHandlerAsync(id, handler);
-            return TypedResults.Ok(new { c.Id, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName });
-        }).RequireAuthorization(Policies.Console);
+            var c = await s.CreateCategoryAsync(await resolve.ResolveAsync(input.CommunityId), input);
+            return TypedResults.Created($"/api/work-order-categories/{c.Id}", CategoryRowOf(c));
+        }).RequireAuthorization(Policies.ManageWorkOrders);
+        categories.MapPut("/{id:guid}", async (Guid id, CategoryInput input, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.UpdateCategoryAsync(id, input))))
+            .RequireAuthorization(Policies.ManageWorkOrders);
+        categories.MapPost("/{id:guid}/retire", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.SetRetiredAsync(id, true))))
+            .RequireAuthorization(Policies.ManageWorkOrders);
+        categories.MapPost("/{id:guid}/restore", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.SetRetiredAsync(id, false))))
+            .RequireAuthorization(Policies.ManageWorkOrders);
+        categories.MapPut("/{id:guid}/default-handler", async (Guid id, HandlerInput? handler, WorkOrderSetupService s) =>
+            TypedResults.Ok(CategoryRowOf(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(Policies.ManageWorkOrders);
+
+        // 派单规则 and 值班表: read by the console, changed by the office.
+        var rules = app.MapGroup("/api/routing-rules").WithTags("Work orders").RequireAuthorization(Policies.Console);
+        rules.MapGet("/", async (Guid? communityId, WorkOrderSetupService s, ConsoleContext resolve) => TypedResults.Ok(await s.RulesAsync(await resolve.ResolveAsync(communityId))));
+        rules.MapPost("/", async (RuleInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
+        {
+            var community = await resolve.ResolveAsync(input.CommunityId);
+            var rule = await s.AddRuleAsync(community, input);
+            return TypedResults.Created($"/api/routing-rules/{rule.Id}", (await s.RulesAsync(community)).Single(r => r.Id == rule.Id));
+        }).RequireAuthorization(Policies.ManageWorkOrders);
+        rules.MapPut("/{id:guid}", async (Guid id, RuleInput input, WorkOrderSetupService s) =>
+        {
+            var rule = await s.UpdateRuleAsync(id, input);
+            return TypedResults.Ok((await s.RulesAsync(rule.CommunityId)).Single(r => r.Id == rule.Id));
+        }).RequireAuthorization(Policies.ManageWorkOrders);
+        rules.MapPost("/{id:guid}/move", async (Guid id, bool up, WorkOrderSetupService s) =>
+        {
+            await s.MoveRuleAsync(id, up);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.ManageWorkOrders);
+        rules.MapDelete("/{id:guid}", async (Guid id, WorkOrderSetupService s) =>
+        {
+            await s.RemoveRuleAsync(id);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.ManageWorkOrders);
+        var onCall = app.MapGroup("/api/on-call").WithTags("Work orders").RequireAuthorization(Policies.Console);
+        onCall.MapGet("/", async (Guid? communityId, DateOnly? from, DateOnly? to, WorkOrderSetupService s, ConsoleContext resolve, TimeProvider clock) =>
+        {
+            var f = from ?? Infrastructure.Time.ChinaTime.Today(clock);
+            return TypedResults.Ok(await s.DutiesAsync(await resolve.ResolveAsync(communityId), f, to ?? f.AddDays(30)));
+        });
+        onCall.MapPut("/{date}", async (DateOnly date, DutyInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
+            TypedResults.Ok(await s.SetDutyAsync(await resolve.ResolveAsync(input.CommunityId), date, input))).RequireAuthorization(Policies.ManageWorkOrders);
+        onCall.MapDelete("/{date}", async (DateOnly date, Guid? communityId, WorkOrderSetupService s, ConsoleContext resolve) =>
+        {
+            await s.RemoveDutyAsync(await resolve.ResolveAsync(communityId), date);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.ManageWorkOrders);
     }
+
+    private static CategoryRow CategoryRowOf(WorkOrderCategory c) => new(c.Id, c.ParentId, c.Name, c.ResponseHours, c.ResolutionHours, c.WarningLeadHours,
+        c.WorkingHours, c.Public, c.GridFirst, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName, c.IsRetired);
 
     /// <summary>The working-day calendar: anyone in the console reads it, the system administrator edits it.</summary>
     public static void MapCalendarApi(this WebApplication app)

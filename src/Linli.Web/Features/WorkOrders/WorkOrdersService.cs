@@ -34,7 +34,18 @@ public sealed class NewWorkOrder
     public Guid? ResidentId { get; set; }
 }
 
-public sealed record HandlerInput(HandlerKind Kind, Guid Id);
+public sealed record HandlerInput(HandlerKind Kind, Guid Id)
+{
+    /// <summary>A handler as the forms' selects give it, "Kind:Id"; null when empty or not of that shape.</summary>
+    public static HandlerInput? Parse(string? value) =>
+        value?.Split(':') is [var kind, var id] && Enum.TryParse<HandlerKind>(kind, out var k) && Enum.IsDefined(k) && Guid.TryParse(id, out var g) ? new HandlerInput(k, g) : null;
+}
+
+/// <summary>Why the routing chose a handler.</summary>
+public enum RouteReason { Rule = 1, OnCall = 2, Grid = 3, CategoryDefault = 4 }
+
+/// <summary>The routing's choice for an order: the handler, why, the rule that chose it, and whether that rule dispatches at once.</summary>
+public sealed record RouteChoice(Handler Handler, RouteReason Reason, Guid? RuleId, bool DispatchAtOnce);
 
 /// <summary>What a step may carry: a handler (dispatch, transfer), a reason or note, a result, a rating, hours, a decision.</summary>
 public sealed class StepInput
@@ -126,15 +137,6 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<WorkOrderCategory> SetCategoryHandlerAsync(Guid categoryId, HandlerInput? handler, CancellationToken ct = default)
-    {
-        RequireStaff();
-        var c = await db.WorkOrderCategories.FirstOrDefaultAsync(x => x.Id == categoryId, ct) ?? throw new NotFoundException();
-        c.SetDefaultHandler(handler is null ? null : await ResolveHandlerAsync(c.CommunityId, handler, ct));
-        await db.SaveChangesAsync(ct);
-        return c;
-    }
-
     // ---------------------------------------------------------------- create
 
     public async Task<WorkOrder> CreateAsync(Guid communityId, NewWorkOrder input, CancellationToken ct = default)
@@ -182,6 +184,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 if (similar.All(x => x.Id != dup)) throw DomainException.Invalid(nameof(input.DuplicateOfId), "workorders.duplicate_unknown");
                 order.LinkDuplicateOf(await db.WorkOrders.IgnoreQueryFilters().FirstAsync(o => o.Id == dup, ct));
             }
+            if (order.DuplicateOfId is null && attempt == 0) await DispatchAtOnceAsync(order, category, now, time, ct);
             db.WorkOrders.Add(order);
             await notifier.AddForNewStepsAsync(order, ct);
             try
@@ -195,6 +198,14 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 db.ChangeTracker.Clear(); // another process of the app gave the same number: count on after the highest stored
             }
         }
+    }
+
+    /// <summary>A routing rule that dispatches at once sends a new order straight on (accepted and dispatched by the system).</summary>
+    private async Task DispatchAtOnceAsync(WorkOrder order, WorkOrderCategory category, DateTime now, WorkingTime time, CancellationToken ct)
+    {
+        if (await RouteAsync(order, category, now, time, ct) is not { DispatchAtOnce: true } route) return;
+        if (order.Status == WorkOrderStatus.Submitted) order.Accept(Actor.System, now);
+        order.Dispatch(route.Handler, Actor.System, now);
     }
 
     /// <summary>
@@ -330,10 +341,12 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         return new WorkOrderDetail(o.Id, o.Number, o.Channel, o.CategoryId, category, o.Status, o.Description, place, o.HandlerKind, o.HandlerId,
             o.HandlerName, o.CreatedAt, o.ResponseDueAt, o.ResolutionDueAt, o.DoneAt, o.Result, o.Rating, o.RatingComment, o.ReopenCount, o.UrgeCount,
             o.ExtensionHoursRequested, AllowedSteps(o),
-            o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? e.ActorName : "", staffView ? e.Note : PublicNote(e),
+            o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? ActorLabel(e) : "", staffView ? e.Note : PublicNote(e),
                 t.Get("workorders.plain." + e.Step))).ToList(),
             photoRows, o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue);
     }
+
+    private string ActorLabel(WorkOrderEvent e) => e.ActorId is null && e.ActorName == Actor.System.Name ? t.Get("workorders.actor_system") : e.ActorName;
 
     /// <summary>The order's version, for the live page's cheap "anything new?" poll (404 when the caller cannot see it).</summary>
     public async Task<int> VersionAsync(Guid id, CancellationToken ct = default) =>
@@ -513,21 +526,74 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         };
     }
 
-    /// <summary>The handler for a dispatch: the one given, else the category's routing (grid first, then its default handler).</summary>
+    /// <summary>The handler for a dispatch: the one given, else the routing's choice at this moment.</summary>
     private async Task<Handler> HandlerForAsync(WorkOrder o, HandlerInput? given, CancellationToken ct)
     {
         if (given is not null) return await ResolveHandlerAsync(o.CommunityId, given, ct);
         var category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == o.CategoryId, ct);
+        return (await RouteAsync(o, category, Now, await calendar.CurrentAsync(ct), ct))?.Handler
+            ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
+    }
+
+    /// <summary>Where the routing would send an order now, for the dispatcher's form (staff only; null when nobody is set up).</summary>
+    public async Task<RouteChoice?> SuggestAsync(Guid id, CancellationToken ct = default)
+    {
+        var o = await Visible().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        RequireStaff();
+        var category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == o.CategoryId, ct);
+        return await RouteAsync(o, category, Now, await calendar.CurrentAsync(ct), ct);
+    }
+
+    /// <summary>
+    /// 派单规则: the community's routing rules for the category (a top category's rules cover its sub-categories), in
+    /// their order, at the order's place and this moment; the first that matches and has someone to send to wins (an
+    /// on-call rule with nobody on duty, or a handler since retired, passes to the next). Then "small matters stay in
+    /// the grid" for grid-first categories, then the category's default handler, then its parent's.
+    /// </summary>
+    public async Task<RouteChoice?> RouteAsync(WorkOrder o, WorkOrderCategory category, DateTime at, WorkingTime time, CancellationToken ct)
+    {
+        var rules = await db.RoutingRules.AsNoTracking()
+            .Where(r => r.CommunityId == o.CommunityId && (r.CategoryId == category.Id || r.CategoryId == category.ParentId))
+            .OrderBy(r => r.Position).ToListAsync(ct);
+        if (rules.Count > 0)
+        {
+            var hasCompany = true;
+            if (o.EstateId is { } estate && rules.Any(r => r.Place == RulePlace.EstateWithoutPropertyCompany))
+                hasCompany = await db.Estates.Where(e => e.Id == estate).Select(e => e.PropertyCompanyName != null).FirstOrDefaultAsync(ct);
+            var office = time.IsOfficeHours(at);
+            foreach (var rule in rules.Where(r => r.Matches(category, o.EstateId, hasCompany, office)))
+            {
+                var handler = rule.Target == RuleTarget.OnCall
+                    ? await OnDutyAsync(o.CommunityId, time.DutyDate(at), ct)
+                    : await StillThereAsync(o.CommunityId, rule.Handler!, ct);
+                if (handler is not null) return new RouteChoice(handler, rule.Target == RuleTarget.OnCall ? RouteReason.OnCall : RouteReason.Rule, rule.Id, rule.DispatchAtOnce);
+            }
+        }
         if (category.GridFirst && o.BuildingId is { } building)
         {
             var member = await db.GridAreas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == o.EntranceNumber))
                 .Join(db.GridMembers.Where(m => m.UserId != null), a => a.GridId, m => m.GridId, (a, m) => new { m.UserId, m.Name, m.Role })
                 .OrderBy(m => m.Role).FirstOrDefaultAsync(ct);
-            if (member is not null) return new Handler(HandlerKind.GridMember, member.UserId!.Value, member.Name);
+            if (member is not null) return new RouteChoice(new Handler(HandlerKind.GridMember, member.UserId!.Value, member.Name), RouteReason.Grid, null, false);
         }
-        if (category.ParentId is { } parentId && category.DefaultHandler is null)
-            category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == parentId, ct);
-        return category.DefaultHandler ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
+        if (category.DefaultHandler is { } own) return new RouteChoice(own, RouteReason.CategoryDefault, null, false);
+        if (category.ParentId is { } parentId
+            && await db.WorkOrderCategories.AsNoTracking().Where(c => c.Id == parentId).FirstOrDefaultAsync(ct) is { DefaultHandler: { } inherited })
+            return new RouteChoice(inherited, RouteReason.CategoryDefault, null, false);
+        return null;
+    }
+
+    /// <summary>Whoever is on duty for the duty day, if they can still be sent orders.</summary>
+    private async Task<Handler?> OnDutyAsync(Guid communityId, DateOnly date, CancellationToken ct) =>
+        await db.OnCallDuties.AsNoTracking().Where(d => d.CommunityId == communityId && d.Date == date).FirstOrDefaultAsync(ct) is { } duty
+            ? await StillThereAsync(communityId, duty.Person, ct)
+            : null;
+
+    /// <summary>The handler as it is today (renamed, or null when retired, disabled or moved out).</summary>
+    private async Task<Handler?> StillThereAsync(Guid communityId, Handler h, CancellationToken ct)
+    {
+        try { return await ResolveHandlerAsync(communityId, new HandlerInput(h.Kind, h.Id), ct); }
+        catch (DomainException) { return null; }
     }
 
     /// <summary>A handler named by kind and id, checked against the community; its name is read here, never taken from the caller.</summary>
@@ -586,5 +652,9 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     }
 }
 
+/// <summary>The handler select of the console's forms (see _HandlerSelect); <paramref name="Selected"/> as "Kind:Id".</summary>
+public sealed record HandlerSelect(string Id, string Name, IReadOnlyList<Handler> Handlers, string? Selected, string? EmptyLabel, string? DescribedBy = null);
+
 /// <summary>The category select of the staff and resident forms.</summary>
-public sealed record CategorySelect(string Id, string Name, IReadOnlyList<CategoryRow> Categories, Guid Selected);
+/// <param name="TopCoversChildren">A top category stands for itself and its children (routing rules), not for "other".</param>
+public sealed record CategorySelect(string Id, string Name, IReadOnlyList<CategoryRow> Categories, Guid Selected, bool TopCoversChildren = false);

@@ -62,6 +62,8 @@ public static class AuditEvents
     public const string ResidentsExportedFull = "resident.exported_full";
     public const string CalendarChanged = "calendar_day.changed";
     public const string CategoryChanged = "work_order_category.changed";
+    public const string RoutingChanged = "routing_rule.changed";
+    public const string OnCallChanged = "on_call.changed";
 
     /// <summary>Every event above (read off the constants, so a new one cannot be left out of filters and texts).</summary>
     public static readonly string[] All = typeof(AuditEvents).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

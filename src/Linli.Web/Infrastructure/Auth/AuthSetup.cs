@@ -113,6 +113,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin).RequireClaim(LinliClaims.TwoFactor))
             // Inspection walks: the office's staff and grid members walk the estates (grid members their own grids' buildings).
             .AddPolicy(Policies.Inspections, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
+            // The office sets up its work orders: categories, routing rules, the on-call list.
+            .AddPolicy(Policies.ManageWorkOrders, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
         return builder;
     }

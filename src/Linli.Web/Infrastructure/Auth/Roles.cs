@@ -51,6 +51,7 @@ public static class Policies
     public const string Survey = nameof(Survey);
     public const string Metrics = nameof(Metrics);
     public const string Inspections = nameof(Inspections);
+    public const string ManageWorkOrders = nameof(ManageWorkOrders);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

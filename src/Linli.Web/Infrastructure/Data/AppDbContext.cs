@@ -41,6 +41,8 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrderEvent> WorkOrderEvents => Set<Features.WorkOrders.WorkOrderEvent>();
     public DbSet<Features.WorkOrders.WorkOrderPhoto> WorkOrderPhotos => Set<Features.WorkOrders.WorkOrderPhoto>();
     public DbSet<Features.WorkOrders.CalendarDay> CalendarDays => Set<Features.WorkOrders.CalendarDay>();
+    public DbSet<Features.WorkOrders.RoutingRule> RoutingRules => Set<Features.WorkOrders.RoutingRule>();
+    public DbSet<Features.WorkOrders.OnCallDuty> OnCallDuties => Set<Features.WorkOrders.OnCallDuty>();
     public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
     public DbSet<Features.Inspections.InspectionWalk> InspectionWalks => Set<Features.Inspections.InspectionWalk>();
     public DbSet<Features.Inspections.InspectionBuilding> InspectionBuildings => Set<Features.Inspections.InspectionBuilding>();

@@ -12,6 +12,8 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
     [BindProperty] public StepForm Input { get; set; } = new();
     public WorkOrderDetail Order { get; private set; } = null!;
     public List<Handler> Handlers { get; private set; } = [];
+    /// <summary>Where the routing would send it now, shown beside the dispatch form.</summary>
+    public RouteChoice? Suggested { get; private set; }
 
     public sealed class StepForm
     {
@@ -40,8 +42,7 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
-        HandlerInput? handler = null;
-        if (Input.Handler?.Split(':') is [var kind, var id] && Enum.TryParse<HandlerKind>(kind, out var k) && Guid.TryParse(id, out var g)) handler = new HandlerInput(k, g);
+        var handler = HandlerInput.Parse(Input.Handler);
         var input = new StepInput
         {
             Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
@@ -74,5 +75,6 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
         Order = await orders.DetailAsync(Id);
         if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
             Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
+        if (Order.AllowedSteps.Contains("dispatch")) Suggested = await orders.SuggestAsync(Id);
     }
 }
