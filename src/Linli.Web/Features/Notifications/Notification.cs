@@ -105,7 +105,7 @@ public sealed class NotificationsService(AppDbContext db, IHttpContextAccessor h
 /// what is sent to them, urged, warned or overdue; the community's staff hear of new reports, returns, extension
 /// requests, urging, reopening and every missed limit; the subdistrict hears of what is escalated to it.
 /// </summary>
-public sealed class WorkOrderNotifier(AppDbContext db)
+public sealed class WorkOrderNotifier(AppDbContext db, Infrastructure.Caching.ReferenceCache cache)
 {
     public async Task AddForNewStepsAsync(WorkOrder o, CancellationToken ct = default)
     {
@@ -170,9 +170,10 @@ public sealed class WorkOrderNotifier(AppDbContext db)
         };
     }
 
-    private Task<List<Guid>> CommunityStaffAsync(Guid communityId, CancellationToken ct) =>
+    /// <summary>The office's accounts (kept in the reference cache: accounts, roles and scopes that change evict it).</summary>
+    private Task<List<Guid>> CommunityStaffAsync(Guid communityId, CancellationToken ct) => cache.GetAsync(communityId, "office-accounts", () =>
         AccountsWithRolesAsync(db.UserScopes.Where(s => s.Kind == ScopeKind.Community && s.CommunityId == communityId).Select(s => s.UserId),
-            [Roles.Staff, Roles.Secretary], ct);
+            [Roles.Staff, Roles.Secretary], ct));
 
     private async Task<List<Guid>> SubdistrictAdminsAsync(Guid communityId, CancellationToken ct)
     {

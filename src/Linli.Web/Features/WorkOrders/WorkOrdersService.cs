@@ -87,7 +87,8 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
 /// </summary>
 public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
-    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier, WorkOrderNumbers numbers)
+    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier, WorkOrderNumbers numbers,
+    Infrastructure.Caching.ReferenceCache cache)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Guid? Me => User.UserId();
@@ -142,10 +143,14 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     public async Task<WorkOrder> CreateAsync(Guid communityId, NewWorkOrder input, CancellationToken ct = default)
     {
         if (!scope.CanSee(communityId)) throw new NotFoundException();
-        // The category and its parent in one read (the answer names both). A category that is found proves the community
-        // has its categories; only a miss needs the first-time seeding.
-        var pair = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && (c.Id == input.CategoryId
-            || c.Id == db.WorkOrderCategories.Where(x => x.Id == input.CategoryId).Select(x => x.ParentId).FirstOrDefault())).ToListAsync(ct);
+        // The community's categories come from the reference cache; one it does not know yet (made by another process of
+        // the app a moment ago) makes it read them again, and a community without any gets the usual ones.
+        var pair = await CachedCategoriesAsync(communityId, ct);
+        if (pair.All(c => c.Id != input.CategoryId))
+        {
+            cache.Invalidate(communityId);
+            pair = await CachedCategoriesAsync(communityId, ct);
+        }
         var category = pair.FirstOrDefault(c => c.Id == input.CategoryId);
         if (category is null)
         {
@@ -160,7 +165,9 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         {
             channel = Channel.ResidentApp;
             reporter = Me;
-            residentId = await db.Residents.Where(r => r.AccountId == Me && r.CommunityId == communityId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
+            var me = Me;
+            residentId = await cache.GetAsync(communityId, $"resident-of:{me}", () =>
+                db.Residents.Where(r => r.AccountId == me && r.CommunityId == communityId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct));
         }
         else
         {
@@ -173,7 +180,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         var (place, placeLabel) = await PlaceAsync(communityId, input.Place, ct);
         var now = Now;
         var time = await calendar.CurrentAsync(ct);
-        var grid = await GridOfAsync(place, ct);
+        var grid = await GridOfAsync(communityId, place, ct);
         for (var attempt = 0; ; attempt++)
         {
             var order = WorkOrder.Create(communityId, await NextNumberAsync(communityId, now, reread: attempt > 0, ct), channel, category, input.Description ?? "", place, reporter,
@@ -200,9 +207,19 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         }
     }
 
+    /// <summary>The community's categories (retired ones too), as the reference cache keeps them; never tracked.</summary>
+    private Task<List<WorkOrderCategory>> CachedCategoriesAsync(Guid communityId, CancellationToken ct) =>
+        cache.GetAsync(communityId, "categories", () => db.WorkOrderCategories.AsNoTracking().Where(c => c.CommunityId == communityId).ToListAsync(ct));
+
+    /// <summary>The community's routing rules in their order, as the reference cache keeps them.</summary>
+    private Task<List<RoutingRule>> CachedRulesAsync(Guid communityId, CancellationToken ct) =>
+        cache.GetAsync(communityId, "routing-rules", () => db.RoutingRules.AsNoTracking().Where(r => r.CommunityId == communityId).OrderBy(r => r.Position).ToListAsync(ct));
+
     /// <summary>A routing rule that dispatches at once sends a new order straight on (accepted and dispatched by the system).</summary>
     private async Task DispatchAtOnceAsync(WorkOrder order, WorkOrderCategory category, DateTime now, WorkingTime time, CancellationToken ct)
     {
+        var rules = await CachedRulesAsync(order.CommunityId, ct);
+        if (!rules.Any(r => r.DispatchAtOnce && (r.CategoryId == category.Id || r.CategoryId == category.ParentId))) return;
         if (await RouteAsync(order, category, now, time, ct) is not { DispatchAtOnce: true } route) return;
         if (order.Status == WorkOrderStatus.Submitted) order.Accept(Actor.System, now);
         order.Dispatch(route.Handler, Actor.System, now);
@@ -226,13 +243,16 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     }
 
     /// <summary>The grid (not a micro-grid) whose area holds the place's building or entrance, if any.</summary>
-    private async Task<Guid?> GridOfAsync(Place place, CancellationToken ct)
+    private async Task<Guid?> GridOfAsync(Guid communityId, Place place, CancellationToken ct)
     {
         if (place.BuildingId is not { } building) return null;
-        return await db.GridAreas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == place.EntranceNumber))
-            .Join(db.Grids.Where(g => g.ParentId == null), a => a.GridId, g => g.Id, (a, g) => new { g.Id, a.EntranceNumber })
-            .OrderByDescending(x => x.EntranceNumber).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(ct);
+        var areas = await cache.GetAsync(communityId, "grid-areas", () => db.GridAreas.Where(a => a.CommunityId == communityId)
+            .Join(db.Grids.Where(g => g.ParentId == null), a => a.GridId, g => g.Id, (a, g) => new GridAreaRow(a.BuildingId, a.EntranceNumber, g.Id)).ToListAsync(ct));
+        return areas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == place.EntranceNumber))
+            .OrderByDescending(a => a.EntranceNumber).Select(a => (Guid?)a.GridId).FirstOrDefault();
     }
+
+    private sealed record GridAreaRow(Guid BuildingId, int EntranceNumber, Guid GridId);
 
     /// <summary>The building of a place as the create form gives it (a home implies its building).</summary>
     public async Task<Guid?> BuildingOfAsync(Guid communityId, PlaceInput p, CancellationToken ct = default) =>
@@ -260,18 +280,19 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (text is { Length: > WorkOrder.PlaceTextMax }) throw DomainException.Invalid("Place.Text", "validation.too_long", "field.place", WorkOrder.PlaceTextMax);
         if (p.HomeId is { } homeId)
         {
-            var home = await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
+            // Places come from the reference cache (a miss is not kept: a home made elsewhere a moment ago is found next time).
+            var home = await cache.GetAsync(communityId, $"home:{homeId}", async () => await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
                 .Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h.BuildingId, h.EntranceNumber, h.Number, b.EstateId, Building = b.Number })
-                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new { x.BuildingId, x.EntranceNumber, x.Number, x.EstateId, x.Building, Estate = e.Name })
+                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new HomeFacts(x.BuildingId, x.EntranceNumber, x.Number, x.EstateId, x.Building, e.Name))
                 .FirstOrDefaultAsync(ct)
-                ?? throw DomainException.Invalid("Place.HomeId", "workorders.place_unknown");
+                ?? throw DomainException.Invalid("Place.HomeId", "workorders.place_unknown"));
             return (new Place(home.EstateId, home.BuildingId, home.EntranceNumber, homeId, text), PlaceLabel(home.Estate, home.Building, home.EntranceNumber, home.Number, text));
         }
         if (p.BuildingId is { } buildingId)
         {
-            var b = await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId)
-                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new { x.EstateId, x.EntranceCount, x.Number, Estate = e.Name })
-                .FirstOrDefaultAsync(ct) ?? throw DomainException.Invalid("Place.BuildingId", "workorders.place_unknown");
+            var b = await cache.GetAsync(communityId, $"building:{buildingId}", async () => await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId)
+                .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new BuildingFacts(x.EstateId, x.EntranceCount, x.Number, e.Name))
+                .FirstOrDefaultAsync(ct) ?? throw DomainException.Invalid("Place.BuildingId", "workorders.place_unknown"));
             if (p.EntranceNumber is { } e && (e < 1 || e > b.EntranceCount)) throw DomainException.Invalid("Place.EntranceNumber", "workorders.place_unknown");
             return (new Place(b.EstateId, buildingId, p.EntranceNumber, null, text), PlaceLabel(b.Estate, b.Number, p.EntranceNumber, null, text));
         }
@@ -284,6 +305,9 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (text is null) throw DomainException.Invalid("Place.Text", "workorders.place_required");
         return (new Place(null, null, null, null, text), PlaceLabel(null, null, null, null, text));
     }
+
+    private sealed record HomeFacts(Guid BuildingId, int EntranceNumber, string Number, Guid EstateId, string Building, string Estate);
+    private sealed record BuildingFacts(Guid EstateId, int EntranceCount, string Number, string Estate);
 
     // ---------------------------------------------------------------- read
 
@@ -552,9 +576,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     /// </summary>
     public async Task<RouteChoice?> RouteAsync(WorkOrder o, WorkOrderCategory category, DateTime at, WorkingTime time, CancellationToken ct)
     {
-        var rules = await db.RoutingRules.AsNoTracking()
-            .Where(r => r.CommunityId == o.CommunityId && (r.CategoryId == category.Id || r.CategoryId == category.ParentId))
-            .OrderBy(r => r.Position).ToListAsync(ct);
+        var rules = (await CachedRulesAsync(o.CommunityId, ct)).Where(r => r.CategoryId == category.Id || r.CategoryId == category.ParentId).ToList();
         if (rules.Count > 0)
         {
             var hasCompany = true;

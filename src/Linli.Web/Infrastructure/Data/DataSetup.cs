@@ -21,17 +21,21 @@ public static class DataSetup
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantScope>();
+        builder.Services.AddSingleton<Caching.ReferenceCache>();
+        builder.Services.AddSingleton<Caching.ReferenceCacheInterceptor>();
         var provider = ProviderOf(builder.Configuration);
         if (provider == DatabaseProvider.Postgres)
         {
             var cs = builder.Configuration.GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
-            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseLinliPostgres(cs));
+            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, o) =>
+                o.UseLinliPostgres(cs).AddInterceptors(sp.GetRequiredService<Caching.ReferenceCacheInterceptor>()));
         }
         else
         {
             var cs = SqliteConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseLinliSqlite(cs));
+            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, o) =>
+                o.UseLinliSqlite(cs).AddInterceptors(sp.GetRequiredService<Caching.ReferenceCacheInterceptor>()));
         }
         // Data-protection keys (cookies, bearer tokens, antiforgery) live in the database, so several app nodes share them.
         builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("Linli");
