@@ -220,7 +220,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     {
         var rules = await CachedRulesAsync(order.CommunityId, ct);
         if (!rules.Any(r => r.DispatchAtOnce && (r.CategoryId == category.Id || r.CategoryId == category.ParentId))) return;
-        if (await RouteAsync(order, category, now, time, ct) is not { DispatchAtOnce: true } route) return;
+        if (await RouteAsync(order, category, now, time, ct, rulesOnly: true) is not { DispatchAtOnce: true } route) return;
         if (order.Status == WorkOrderStatus.Submitted) order.Accept(Actor.System, now);
         order.Dispatch(route.Handler, Actor.System, now);
     }
@@ -281,7 +281,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (p.HomeId is { } homeId)
         {
             // Places come from the reference cache (a miss is not kept: a home made elsewhere a moment ago is found next time).
-            var home = await cache.GetAsync(communityId, $"home:{homeId}", async () => await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
+            var home = await cache.GetAsync(communityId, $"home:{homeId}", PlaceTtl, async () => await db.Homes.AsNoTracking().Where(h => h.Id == homeId && h.CommunityId == communityId)
                 .Join(db.Buildings, h => h.BuildingId, b => b.Id, (h, b) => new { h.BuildingId, h.EntranceNumber, h.Number, b.EstateId, Building = b.Number })
                 .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new HomeFacts(x.BuildingId, x.EntranceNumber, x.Number, x.EstateId, x.Building, e.Name))
                 .FirstOrDefaultAsync(ct)
@@ -290,7 +290,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         }
         if (p.BuildingId is { } buildingId)
         {
-            var b = await cache.GetAsync(communityId, $"building:{buildingId}", async () => await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId)
+            var b = await cache.GetAsync(communityId, $"building:{buildingId}", PlaceTtl, async () => await db.Buildings.AsNoTracking().Where(x => x.Id == buildingId && x.CommunityId == communityId)
                 .Join(db.Estates, x => x.EstateId, e => e.Id, (x, e) => new BuildingFacts(x.EstateId, x.EntranceCount, x.Number, e.Name))
                 .FirstOrDefaultAsync(ct) ?? throw DomainException.Invalid("Place.BuildingId", "workorders.place_unknown"));
             if (p.EntranceNumber is { } e && (e < 1 || e > b.EntranceCount)) throw DomainException.Invalid("Place.EntranceNumber", "workorders.place_unknown");
@@ -305,6 +305,9 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (text is null) throw DomainException.Invalid("Place.Text", "workorders.place_required");
         return (new Place(null, null, null, null, text), PlaceLabel(null, null, null, null, text));
     }
+
+    /// <summary>A home's or building's names hardly ever change (and a change here evicts them at once): kept longer.</summary>
+    private static readonly TimeSpan PlaceTtl = TimeSpan.FromMinutes(10);
 
     private sealed record HomeFacts(Guid BuildingId, int EntranceNumber, string Number, Guid EstateId, string Building, string Estate);
     private sealed record BuildingFacts(Guid EstateId, int EntranceCount, string Number, string Estate);
@@ -574,7 +577,8 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     /// on-call rule with nobody on duty, or a handler since retired, passes to the next). Then "small matters stay in
     /// the grid" for grid-first categories, then the category's default handler, then its parent's.
     /// </summary>
-    public async Task<RouteChoice?> RouteAsync(WorkOrder o, WorkOrderCategory category, DateTime at, WorkingTime time, CancellationToken ct)
+    /// <param name="rulesOnly">Only the rules (a new order: is it to be dispatched at once?), not the grid and the defaults.</param>
+    public async Task<RouteChoice?> RouteAsync(WorkOrder o, WorkOrderCategory category, DateTime at, WorkingTime time, CancellationToken ct, bool rulesOnly = false)
     {
         var rules = (await CachedRulesAsync(o.CommunityId, ct)).Where(r => r.CategoryId == category.Id || r.CategoryId == category.ParentId).ToList();
         if (rules.Count > 0)
@@ -591,6 +595,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 if (handler is not null) return new RouteChoice(handler, rule.Target == RuleTarget.OnCall ? RouteReason.OnCall : RouteReason.Rule, rule.Id, rule.DispatchAtOnce);
             }
         }
+        if (rulesOnly) return null;
         if (category.GridFirst && o.BuildingId is { } building)
         {
             var member = await db.GridAreas.Where(a => a.BuildingId == building && (a.EntranceNumber == 0 || a.EntranceNumber == o.EntranceNumber))

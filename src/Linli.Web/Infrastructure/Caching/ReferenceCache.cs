@@ -22,7 +22,10 @@ public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config)
     private CancellationTokenSource _all = new();
 
     /// <summary>The value under <paramref name="key"/> for the community, loaded (and kept) when missing.</summary>
-    public async Task<T> GetAsync<T>(Guid communityId, string key, Func<Task<T>> load)
+    public Task<T> GetAsync<T>(Guid communityId, string key, Func<Task<T>> load) => GetAsync(communityId, key, _ttl, load);
+
+    /// <summary>The same, kept for <paramref name="ttl"/> (0 in configuration turns all keeping off, e.g. to measure without it).</summary>
+    public async Task<T> GetAsync<T>(Guid communityId, string key, TimeSpan ttl, Func<Task<T>> load)
     {
         var k = new Key(communityId, key);
         if (cache.TryGetValue(k, out T? value)) return value!;
@@ -32,7 +35,7 @@ public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config)
         value = await load();
         if (_ttl > TimeSpan.Zero && !community.IsCancellationRequested && !all.IsCancellationRequested)
         {
-            cache.Set(k, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = _ttl }
+            cache.Set(k, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl }
                 .AddExpirationToken(new CancellationChangeToken(community.Token))
                 .AddExpirationToken(new CancellationChangeToken(all.Token)));
         }
