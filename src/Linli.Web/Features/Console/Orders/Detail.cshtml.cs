@@ -1,17 +1,22 @@
+using Linli.Web.Features.Residents;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Linli.Web.Features.Console.Orders;
 
 /// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders) : LinliPageModel
+public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public StepForm Input { get; set; } = new();
     public WorkOrderDetail Order { get; private set; } = null!;
     public List<Handler> Handlers { get; private set; } = [];
+    /// <summary>The resident the order is for, to roles that read the registry and may see them there (phone masked).</summary>
+    public ResidentPick? Resident { get; private set; }
 
     public sealed class StepForm
     {
@@ -72,6 +77,8 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
     private async Task LoadAsync()
     {
         Order = await orders.DetailAsync(Id);
+        if (Order.ResidentId is { } rid && (await authz.AuthorizeAsync(User, Policies.Registry)).Succeeded)
+            Resident = await residents.PickAsync(null, rid, withHome: false);
         if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
             Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
     }
