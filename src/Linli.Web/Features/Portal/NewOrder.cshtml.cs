@@ -43,6 +43,9 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
                 if (photos.Count > 0) await orders.AddPhotosAsync(created.Id, PhotoStage.Before, photos);
             }))
             return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
+        // The hint stays with the choice she made while she corrects the rest.
+        if (AtHome && Home is { } home && CategoryId != Guid.Empty)
+            Similar = await orders.SimilarAsync(community.Id, CategoryId, await orders.BuildingOfAsync(community.Id, new PlaceInput { HomeId = home.HomeId }));
         return Page();
     }
 
@@ -53,7 +56,7 @@ public sealed class NewOrderModel(WorkOrdersService orders, ConsoleContext commu
         await LoadAsync();
         if (AtHome && Home is { } home && CategoryId != Guid.Empty)
             Similar = await orders.SimilarAsync(community.Id, CategoryId, await orders.BuildingOfAsync(community.Id, new PlaceInput { HomeId = home.HomeId }));
-        return Partial("_SimilarOrders", this);
+        return Partial("_SimilarOrders", new SimilarHint(Similar, nameof(DuplicateOfId)));
     }
 
     private async Task LoadAsync()

@@ -75,7 +75,7 @@ public static class ResidentsApi
     }
 
     public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
-        int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size);
+        int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size, string? Building = null);
 
     public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, ConsoleContext console)
     {
@@ -139,7 +139,7 @@ public static class ResidentsApi
 
     public static ResidentFilter ToFilter(ResidentQuery q) => new()
     {
-        Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, Entrance = q.Entrance,
+        Name = q.Name, Phone = q.Phone, IdNumber = q.IdNumber, EstateId = q.EstateId, BuildingId = q.BuildingId, BuildingNumber = q.Building, Entrance = q.Entrance,
         HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
     };
 

@@ -49,6 +49,8 @@ public sealed class ResidentFilter
     public string? IdNumber { get; set; }
     public Guid? EstateId { get; set; }
     public Guid? BuildingId { get; set; }
+    /// <summary>The building's number in any estate of the community ("3" of 3-2-1801), for a home typed as staff say it.</summary>
+    public string? BuildingNumber { get; set; }
     public int? Entrance { get; set; }
     public string? HomeNumber { get; set; }
     public TagKind? Tag { get; set; }
@@ -56,6 +58,14 @@ public sealed class ResidentFilter
     public int Page { get; set; } = 1;
     public int Size { get; set; } = 20;
 }
+
+/// <summary>
+/// A resident picked from the registry for a work order: the name, the phone masked (never an ID number), the current
+/// home (where an order for them is placed by default) and the portal account linked to them, if any.
+/// </summary>
+public sealed record ResidentPick(Guid Id, string Name, string? PhoneMasked, Guid? AccountId, PickedHome? Home);
+
+public sealed record PickedHome(Guid HomeId, Guid BuildingId, int EntranceNumber, string Address);
 
 public sealed record ResidentPage(IReadOnlyList<ResidentRow> Rows, int Page, int Size, int Total);
 
@@ -136,10 +146,16 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             var all = SeesWithdrawnTags;
             q = q.Where(r => r.Tags.Any(x => x.Kind == tag && (all || !x.ConsentWithdrawn)));
         }
-        if (f.EstateId is not null || f.BuildingId is not null || f.Entrance is not null || !string.IsNullOrWhiteSpace(f.HomeNumber) || f.GridId is not null)
+        if (f.EstateId is not null || f.BuildingId is not null || !string.IsNullOrWhiteSpace(f.BuildingNumber) || f.Entrance is not null
+            || !string.IsNullOrWhiteSpace(f.HomeNumber) || f.GridId is not null)
         {
             var homes = db.Homes.AsQueryable();
             if (f.BuildingId is { } b) homes = homes.Where(h => h.BuildingId == b);
+            if (!string.IsNullOrWhiteSpace(f.BuildingNumber))
+            {
+                var bn = f.BuildingNumber.Trim();
+                homes = homes.Where(h => db.Buildings.Any(x => x.Id == h.BuildingId && x.CommunityId == communityId && x.Number == bn));
+            }
             if (f.EstateId is { } e) homes = homes.Where(h => db.Buildings.Any(x => x.Id == h.BuildingId && x.EstateId == e));
             if (f.Entrance is { } en) homes = homes.Where(h => h.EntranceNumber == en);
             if (!string.IsNullOrWhiteSpace(f.HomeNumber)) { var n = f.HomeNumber.Trim(); homes = homes.Where(h => h.Number == n); }
@@ -165,6 +181,32 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
             addresses.GetValueOrDefault(r.Id)?.Address,
             r.Tags.Select(x => x.Kind == TagKind.Custom ? x.CustomName! : t.Get("tag." + x.Kind)).Concat(ComputedTags(r.BirthDate, today)).ToList())).ToList(),
             page, size, total);
+    }
+
+    /// <summary>
+    /// One resident of the community as a work order's form picks them, or null when the caller may not see them there
+    /// (another community, or outside a grid member's grids: the same <see cref="Visible"/> as the search; without a
+    /// community, any the caller sees). The current home comes with <paramref name="withHome"/> (the newest residence still current).
+    /// </summary>
+    public async Task<ResidentPick?> PickAsync(Guid? communityId, Guid id, bool withHome = true, CancellationToken ct = default)
+    {
+        var q = Visible().AsNoTracking().Where(x => x.Id == id);
+        if (communityId is { } c) q = q.Where(x => x.CommunityId == c);
+        var r = await q.Select(x => new { x.Id, x.Name, x.Phone, x.AccountId }).FirstOrDefaultAsync(ct);
+        if (r is null) return null;
+        PickedHome? home = null;
+        if (withHome)
+        {
+            var h = await (from x in db.Residences.AsNoTracking()
+                           where x.ResidentId == id && x.To == null
+                           join hm in db.Homes on x.HomeId equals hm.Id
+                           join b in db.Buildings on hm.BuildingId equals b.Id
+                           join e in db.Estates on b.EstateId equals e.Id
+                           orderby x.From descending
+                           select new { hm.Id, hm.BuildingId, hm.EntranceNumber, hm.Number, Building = b.Number, Estate = e.Name }).FirstOrDefaultAsync(ct);
+            if (h is not null) home = new PickedHome(h.Id, h.BuildingId, h.EntranceNumber, t.Get("residents.address", h.Estate, h.Building, h.EntranceNumber, h.Number));
+        }
+        return new ResidentPick(r.Id, r.Name, r.Phone is null ? null : Mask.Phone(r.Phone), r.AccountId, home);
     }
 
     public async Task<Resident> GetAsync(Guid id, CancellationToken ct = default) =>

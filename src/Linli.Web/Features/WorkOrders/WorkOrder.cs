@@ -90,7 +90,10 @@ public sealed class WorkOrder : ICommunityOwned
     public Guid? HomeId { get; private set; }
     /// <summary>Where, in the reporter's words, when it is not a home or building (e.g. "东门口的路灯").</summary>
     public string? PlaceText { get; private set; }
-    /// <summary>The resident's account when they reported it themselves; only that account sees it in the portal.</summary>
+    /// <summary>
+    /// The resident's account when they reported it themselves, or when staff entered it for a registry resident linked to an
+    /// account (a phone call, a visit); only that account sees it in the portal.
+    /// </summary>
     public Guid? ReporterAccountId { get; private set; }
     /// <summary>The resident in the registry, when known (staff picked them, or the account is linked).</summary>
     public Guid? ResidentId { get; private set; }

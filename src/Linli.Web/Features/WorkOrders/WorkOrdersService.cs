@@ -68,7 +68,7 @@ public sealed record WorkOrderDetail(Guid Id, string Number, Channel Channel, Gu
     string Place, HandlerKind? HandlerKind, Guid? HandlerId, string? HandlerName, DateTime CreatedAt, DateTime ResponseDueAt, DateTime ResolutionDueAt,
     DateTime? DoneAt, string? Result, int? Rating, string? RatingComment, int ReopenCount, int UrgeCount, int? ExtensionHoursRequested,
     IReadOnlyList<string> AllowedSteps, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PhotoRow> Photos, Guid? DuplicateOfId = null,
-    int Version = 0, Tier Tier = Tier.Community, bool Overdue = false);
+    int Version = 0, Tier Tier = Tier.Community, bool Overdue = false, Guid? ResidentId = null);
 
 /// <summary>What an open order page polls (<c>?handler=Live&amp;v=N</c>): its live part, re-rendered only when the version moved.</summary>
 public sealed record OrderLive(WorkOrderDetail Order, bool Staff, string PollUrl, bool Changed);
@@ -77,6 +77,14 @@ public sealed record PhotoRow(Guid Id, PhotoStage Stage, string Url, string Thum
 
 /// <summary>An open order that looks like the same problem: same category, same building. No personal data (a resident sees it too).</summary>
 public sealed record SimilarOrder(Guid Id, string Number, string Category, string Place, WorkOrderStatus Status, DateTime CreatedAt);
+
+/// <summary>
+/// The duplicate hint as a form shows it (partial Shared/_SimilarOrders): the open similar orders, the radio field that links
+/// one (<see cref="NewWorkOrder.DuplicateOfId"/>), the choice made, a link to each order for staff (residents see no other
+/// order), a message beside it, and a hidden field that says which orders the form has shown.
+/// </summary>
+public sealed record SimilarHint(IReadOnlyList<SimilarOrder> Orders, string Field, Guid? Selected = null, string? OrderLink = null, string? Error = null,
+    string? ShownField = null);
 
 public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int ResponseHours, int ResolutionHours, int WarningLeadHours, bool WorkingHours,
     bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired);
@@ -88,7 +96,7 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// </summary>
 public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
     Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier, WorkOrderNumbers numbers,
-    Infrastructure.Caching.ReferenceCache cache)
+    Infrastructure.Caching.ReferenceCache cache, Residents.ResidentsService residents)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Guid? Me => User.UserId();
@@ -174,8 +182,16 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             channel = input.Channel ?? (User.IsInRole(Roles.GridMember) && !IsCommunityStaff ? Channel.GridPatrol : Channel.Phone);
             if (channel == Channel.ResidentApp) throw DomainException.Invalid(nameof(input.Channel), "workorders.channel_staff");
             residentId = input.ResidentId;
-            if (residentId is { } rid && !await db.Residents.AnyAsync(r => r.Id == rid && r.CommunityId == communityId, ct))
-                throw DomainException.Invalid(nameof(input.ResidentId), "workorders.resident_unknown");
+            if (residentId is { } rid)
+            {
+                // Only a role that reads the registry picks a resident, and only one it may see there (a grid member: the
+                // own grids' residents), as the registry's own search decides. A resident with a portal account follows the
+                // order there as its reporter: it is in their list, they hear of each step, they may urge and rate it.
+                var picked = Roles.RegistryReaders.Any(User.IsInRole) && User.HasTwoFactor()
+                    ? await residents.PickAsync(communityId, rid, withHome: false, ct) : null;
+                if (picked is null) throw DomainException.Invalid(nameof(input.ResidentId), "workorders.resident_unknown");
+                reporter = picked.AccountId;
+            }
         }
         var (place, placeLabel) = await PlaceAsync(communityId, input.Place, ct);
         var now = Now;
@@ -370,7 +386,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             o.ExtensionHoursRequested, AllowedSteps(o),
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new TimelineEntry(e.Step, e.At, staffView ? ActorLabel(e) : "", staffView ? e.Note : PublicNote(e),
                 t.Get("workorders.plain." + e.Step))).ToList(),
-            photoRows, o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue);
+            photoRows, o.DuplicateOfId, o.Version, o.Tier, o.IsOverdue, o.ResidentId);
     }
 
     private string ActorLabel(WorkOrderEvent e) => e.ActorId is null && e.ActorName == Actor.System.Name ? t.Get("workorders.actor_system") : e.ActorName;

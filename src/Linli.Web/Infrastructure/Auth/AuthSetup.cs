@@ -104,7 +104,7 @@ public static class AuthSetup
             .AddPolicy(Policies.ManageCalendar, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.Resident, p => p.RequireAuthenticatedUser())
             // The registry: grid members read it too, limited to their grids (TenantScope.LimitedToGrids).
-            .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
+            .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.RegistryReaders).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
             .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
             // Staff, grid members and volunteers go door to door; volunteers are not console staff (no TOTP).

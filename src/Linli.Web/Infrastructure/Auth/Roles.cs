@@ -28,6 +28,9 @@ public static class Roles
     /// <summary>Roles that work with the places and grids of a community.</summary>
     public static readonly string[] CommunityWorkers = [Staff, Secretary, GridMember, SubdistrictAdmin];
 
+    /// <summary>Roles that read the residents registry (policy Registry); a grid member only the own grids' residents.</summary>
+    public static readonly string[] RegistryReaders = [Staff, Secretary, SubdistrictAdmin, GridMember];
+
     /// <summary>Roles a secretary may grant inside the own community (never an administrator role).</summary>
     public static readonly string[] GrantableBySecretary = [Resident, GridMember, Staff, PropertyStaff, PartnerMember, Volunteer];
 

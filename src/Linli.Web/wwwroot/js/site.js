@@ -35,6 +35,23 @@
     update();
   });
 
+  // A live-search picker (the console's resident picker): ArrowDown from the search box goes into the list, Up/Down move
+  // through it, Up from the first or Escape goes back to the box. The list is made of buttons, so Tab works without this.
+  document.addEventListener('keydown', function (e) {
+    var el = e.target;
+    if (!el || !el.closest) return;
+    var picker = el.closest('fieldset');
+    var list = picker && picker.querySelector('[data-picker-results]');
+    if (!list) return;
+    var input = picker.querySelector('[data-picker-input]');
+    var items = Array.prototype.slice.call(list.querySelectorAll('button'));
+    var at = items.indexOf(el);
+    if (el === input && e.key === 'ArrowDown' && items.length > 0) { items[0].focus(); e.preventDefault(); }
+    else if (at >= 0 && e.key === 'ArrowDown' && at < items.length - 1) { items[at + 1].focus(); e.preventDefault(); }
+    else if (at >= 0 && e.key === 'ArrowUp') { (at > 0 ? items[at - 1] : input).focus(); e.preventDefault(); }
+    else if (at >= 0 && e.key === 'Escape' && input) { input.focus(); e.preventDefault(); }
+  });
+
   // TOTP enrolment: draw the otpauth URI as a QR code (qrcode-generator from npm).
   document.querySelectorAll('[data-qr]').forEach(function (el) {
     if (typeof qrcode !== 'function') return;

@@ -1,12 +1,15 @@
+using Linli.Web.Features.Residents;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Linli.Web.Features.Console.Orders;
 
 /// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders) : LinliPageModel
+public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public StepForm Input { get; set; } = new();
@@ -14,6 +17,8 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
     public List<Handler> Handlers { get; private set; } = [];
     /// <summary>Where the routing would send it now, shown beside the dispatch form.</summary>
     public RouteChoice? Suggested { get; private set; }
+    /// <summary>The resident the order is for, to roles that read the registry and may see them there (phone masked).</summary>
+    public ResidentPick? Resident { get; private set; }
 
     public sealed class StepForm
     {
@@ -73,6 +78,8 @@ public sealed class DetailModel(ConsoleContext console, WorkOrdersService orders
     private async Task LoadAsync()
     {
         Order = await orders.DetailAsync(Id);
+        if (Order.ResidentId is { } rid && (await authz.AuthorizeAsync(User, Policies.Registry)).Succeeded)
+            Resident = await residents.PickAsync(null, rid, withHome: false);
         if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
             Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
         if (Order.AllowedSteps.Contains("dispatch")) Suggested = await orders.SuggestAsync(Id);
