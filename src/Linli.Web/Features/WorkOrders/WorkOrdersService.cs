@@ -212,7 +212,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
             await notifier.AddForNewStepsAsync(order, ct);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesInOneBatchAsync(ct); // the order, its first steps and their notifications: one round trip
                 _created = (order.Id, categoryLabel, placeLabel);
                 return order;
             }

@@ -137,6 +137,34 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
         }
     }
 
+    /// <summary>At most this many changed rows go through <see cref="SaveChangesInOneBatchAsync"/> without BEGIN/COMMIT.</summary>
+    public const int OneBatchMaxRows = 50;
+
+    /// <summary>
+    /// A small save on a hot path (a resident's report), atomic in one round trip on PostgreSQL: EF sends the rows as one
+    /// batch, which Npgsql ends with a single Sync, and PostgreSQL runs everything up to a Sync as one implicit
+    /// transaction — an error in any statement rolls back every statement of the batch (Npgsql: "any exception in a
+    /// command causes later commands in the batch to be skipped, and earlier commands to be rolled back"). So the explicit
+    /// BEGIN … COMMIT, and the COMMIT's extra round trip, add nothing. Anything else (SQLite, which runs the statements one
+    /// by one; a transaction already open; more rows than fit one small batch) is an ordinary <see cref="SaveChangesAsync(bool, CancellationToken)"/>.
+    /// </summary>
+    public async Task<int> SaveChangesInOneBatchAsync(CancellationToken ct = default)
+    {
+        if (Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL" || Database.CurrentTransaction is not null
+            || ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted) > OneBatchMaxRows)
+            return await SaveChangesAsync(ct);
+        var before = Database.AutoTransactionBehavior;
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        try
+        {
+            return await SaveChangesAsync(ct);
+        }
+        finally
+        {
+            Database.AutoTransactionBehavior = before;
+        }
+    }
+
     private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
     {
         Microsoft.Data.Sqlite.SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555, // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY
