@@ -13,6 +13,7 @@ public static class WorkOrdersApi
         builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
+        builder.Services.AddScoped<WorkOrderMetricsRollup>();
         builder.Services.AddScoped<WorkCalendarService>();
         builder.Services.AddScoped<Notifications.WorkOrderNotifier>();
         builder.Services.AddScoped<Notifications.NotificationsService>();
