@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
@@ -66,9 +65,11 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
                 if (c.Minutes is { } m) tally.AddMinutes(m, sign * c.Done);
             }
         }
-        foreach (var k in groups.Where(g => g.Value.Reported == 0).Select(g => g.Key).ToList()) groups.Remove(k); // cells emptied by later changes
+        // The total first, of every group: one that reported nothing in the period (its month's cells less the days outside
+        // it) still carries the minutes taken away, and the total's finer buckets are read from the by-community cells.
         var total = new Tally();
         foreach (var g in groups.Values) total.Add(g);
+        foreach (var k in groups.Where(g => g.Value.Reported == 0).Select(g => g.Key).ToList()) groups.Remove(k);
 
         var medians = await MediansAsync(communities, by, plan, groups, total, ct);
         var names = by switch
@@ -134,21 +135,27 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
             var counts = ranges.ToDictionary(r => r, _ => new Dictionary<int, long>());
             if (plan.Months is (var first, var last) && ranges.Count > 0)
             {
-                var probes = ranges.Select(r => r.Group == TotalKey
-                    ? new Probe { By = MetricsBy.Community, Any = true, From = WorkOrderMetricsRollup.FloorDiv(r.From, width), To = WorkOrderMetricsRollup.FloorDiv(r.From + r.Width, width) }
-                    : new Probe { By = by, GroupId = r.Group.Id, GroupName = r.Group.Name, From = WorkOrderMetricsRollup.FloorDiv(r.From, width), To = WorkOrderMetricsRollup.FloorDiv(r.From + r.Width, width) }).ToList();
+                // One probe per range (the total: one per community, in the by-community cells), each one stretch of the
+                // cells' key, sent as one UNION ALL.
+                var probes = ranges.SelectMany((r, i) => (r.Group == TotalKey ? communities.Select(c => (By: MetricsBy.Community, Id: c, Name: "")) : [(By: by, r.Group.Id, r.Group.Name)])
+                    .Select(g => new Probe { Range = i, By = g.By, GroupId = g.Id, GroupName = g.Name, From = WorkOrderMetricsRollup.FloorDiv(r.From, width),
+                        To = WorkOrderMetricsRollup.FloorDiv(r.From + r.Width, width) })).ToList();
+                IQueryable<ProbeRow>? query = null;
                 var lvl = level;
-                var rows = await db.WorkOrderMetricsCells.AsNoTracking()
-                    .Where(c => communities.Contains(c.CommunityId) && c.Level == lvl && c.Month >= first && c.Month <= last)
-                    .Where(AnyOf(probes))
-                    .GroupBy(c => new { c.By, c.GroupId, c.GroupName, c.Bucket })
-                    .Select(g => new { g.Key.By, g.Key.GroupId, g.Key.GroupName, g.Key.Bucket, Done = g.Sum(c => c.Done) })
-                    .ToListAsync(ct);
-                for (var i = 0; i < ranges.Count; i++)
+                foreach (var p in probes)
                 {
-                    var p = probes[i];
-                    foreach (var row in rows.Where(x => x.By == p.By && (p.Any || (x.GroupId == p.GroupId && x.GroupName == p.GroupName)) && x.Bucket >= p.From && x.Bucket < p.To))
-                        counts[ranges[i]][row.Bucket] = counts[ranges[i]].GetValueOrDefault(row.Bucket) + row.Done;
+                    var cells = db.WorkOrderMetricsCells.AsNoTracking();
+                    // A community's own cells by community; a category, grid or handler within the communities asked for.
+                    cells = p.By == MetricsBy.Community ? cells.Where(c => c.CommunityId == p.GroupId) : cells.Where(c => communities.Contains(c.CommunityId));
+                    var one = cells.Where(c => c.By == p.By && c.Level == lvl && c.GroupId == p.GroupId && c.GroupName == p.GroupName
+                            && c.Bucket >= p.From && c.Bucket < p.To && c.Month >= first && c.Month <= last)
+                        .GroupBy(c => c.Bucket).Select(g => new ProbeRow { Range = p.Range, Bucket = g.Key, Done = g.Sum(c => c.Done) });
+                    query = query is null ? one : query.Concat(one);
+                }
+                foreach (var row in await query!.ToListAsync(ct))
+                {
+                    var count = counts[ranges[row.Range]];
+                    count[row.Bucket] = count.GetValueOrDefault(row.Bucket) + row.Done;
                 }
             }
             foreach (var r in ranges)
@@ -186,30 +193,6 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
             rank -= count;
         }
         throw new InvalidOperationException("the metrics' buckets hold fewer done orders than their total");
-    }
-
-    /// <summary>c => any probe matches c (each probe's values become query parameters).</summary>
-    private static Expression<Func<WorkOrderMetricsCell, bool>> AnyOf(List<Probe> probes)
-    {
-        var c = Expression.Parameter(typeof(WorkOrderMetricsCell), "c");
-        Expression? body = null;
-        foreach (var p in probes)
-        {
-            var probe = Expression.Constant(p);
-            Expression Cell(string name) => Expression.Property(c, name);
-            Expression Value(string name) => Expression.Property(probe, name);
-            Expression match = Expression.AndAlso(
-                Expression.Equal(Expression.Convert(Cell(nameof(WorkOrderMetricsCell.By)), typeof(int)), Expression.Convert(Value(nameof(Probe.By)), typeof(int))),
-                Expression.AndAlso(Expression.GreaterThanOrEqual(Cell(nameof(WorkOrderMetricsCell.Bucket)), Value(nameof(Probe.From))),
-                    Expression.LessThan(Cell(nameof(WorkOrderMetricsCell.Bucket)), Value(nameof(Probe.To)))));
-            if (!p.Any)
-            {
-                match = Expression.AndAlso(match, Expression.AndAlso(Expression.Equal(Cell(nameof(WorkOrderMetricsCell.GroupId)), Value(nameof(Probe.GroupId))),
-                    Expression.Equal(Cell(nameof(WorkOrderMetricsCell.GroupName)), Value(nameof(Probe.GroupName)))));
-            }
-            body = body is null ? match : Expression.OrElse(body, match);
-        }
-        return Expression.Lambda<Func<WorkOrderMetricsCell, bool>>(body ?? Expression.Constant(false), c);
     }
 
     private static MetricsRow Row(string group, Tally x, double? median) =>
@@ -261,15 +244,22 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
         public long Rank { get; set; }
     }
 
-    /// <summary>The cells of one range of buckets of one group (or of every community, for the total).</summary>
+    /// <summary>The cells of one range of buckets (<see cref="Range"/>: its index) of one group.</summary>
     private sealed class Probe
     {
+        public int Range { get; init; }
         public MetricsBy By { get; init; }
-        public bool Any { get; init; }
         public Guid GroupId { get; init; }
         public string GroupName { get; init; } = "";
         public int From { get; init; }
         public int To { get; init; }
+    }
+
+    private sealed class ProbeRow
+    {
+        public int Range { get; init; }
+        public int Bucket { get; init; }
+        public int Done { get; init; }
     }
 
     /// <summary>

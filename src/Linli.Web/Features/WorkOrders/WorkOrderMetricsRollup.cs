@@ -147,27 +147,48 @@ public sealed class WorkOrderMetricsRollup(AppDbContext db, TimeProvider clock)
         return changes;
     }
 
-    /// <summary>Builds the months of the communities never built yet and folds in the changes waiting for the others.</summary>
-    public async Task EnsureAsync(IReadOnlyList<Guid> communities, int firstMonth, int lastMonth, CancellationToken ct = default)
+    /// <summary>Builds the months of the communities never built yet and folds in the changes waiting for the others; returns how many months it touched.</summary>
+    public async Task<int> EnsureAsync(IReadOnlyList<Guid> communities, int firstMonth, int lastMonth, CancellationToken ct = default)
     {
-        if (firstMonth > lastMonth) return;
+        if (firstMonth > lastMonth) return 0;
         var built = (await db.WorkOrderMetricsMonths.AsNoTracking()
             .Where(m => communities.Contains(m.CommunityId) && m.Month >= firstMonth && m.Month <= lastMonth)
             .Select(m => new { m.CommunityId, m.Month }).ToListAsync(ct)).Select(m => (m.CommunityId, m.Month)).ToHashSet();
         var pending = (await db.WorkOrderMetricsChanges.AsNoTracking()
             .Where(c => communities.Contains(c.CommunityId) && c.Month >= firstMonth && c.Month <= lastMonth)
             .Select(c => new { c.CommunityId, c.Month }).Distinct().ToListAsync(ct)).Select(m => (m.CommunityId, m.Month)).ToHashSet();
+        var touched = 0;
         foreach (var community in communities)
         {
             for (var month = firstMonth; month <= lastMonth; month = NextMonth(month))
             {
                 if (built.Contains((community, month)))
                 {
-                    if (pending.Contains((community, month))) await ApplyAsync(community, month, ct);
+                    if (!pending.Contains((community, month))) continue;
+                    await ApplyAsync(community, month, ct);
                 }
                 else if (!await BuildAsync(community, month, ct)) await ApplyAsync(community, month, ct);
+                touched++;
             }
         }
+        return touched;
+    }
+
+    /// <summary>
+    /// Every community's months from its first order to the current one: builds those never built, folds in waiting changes.
+    /// Run in the background (<see cref="WorkOrderMetricsMaintenance"/>) so that readers seldom have either to do.
+    /// </summary>
+    public async Task<int> MaintainAsync(CancellationToken ct = default)
+    {
+        var current = MonthOf(clock.GetUtcNow().UtcDateTime);
+        var touched = 0;
+        foreach (var community in await db.Communities.AsNoTracking().OrderBy(c => c.DivisionCode).Select(c => c.Id).ToListAsync(ct))
+        {
+            var firstOrder = await db.WorkOrders.AsNoTracking().Where(o => o.CommunityId == community).OrderBy(o => o.CreatedAt).Select(o => (DateTime?)o.CreatedAt).FirstOrDefaultAsync(ct);
+            if (firstOrder is not { } first) continue;
+            touched += await EnsureAsync([community], MonthOf(first), Math.Max(current, MonthOf(first)), ct);
+        }
+        return touched;
     }
 
     private bool Postgres => db.Database.IsNpgsql();
@@ -185,7 +206,9 @@ public sealed class WorkOrderMetricsRollup(AppDbContext db, TimeProvider clock)
             """INSERT INTO "WorkOrderMetricsMonths" ("CommunityId", "Month", "BuiltAt") VALUES ({0}, {1}, {2}) ON CONFLICT ("CommunityId", "Month") DO NOTHING""",
             [community, month, clock.GetUtcNow().UtcDateTime], ct);
         if (claimed == 0) return false;
-        await db.Database.ExecuteSqlRawAsync("""DELETE FROM "WorkOrderMetricsCells" WHERE "CommunityId" = {0} AND "Month" = {1}""", [community, month], ct);
+        // A month not built has no cells (both are written here, and removed together); none to delete.
+        // PostgreSQL: enough memory to group the month's ~450,000 fact rows without sorting on disk.
+        if (Postgres) await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'", ct);
         object[] args = [community, month, Guid.Empty, MonthStart(month), MonthStart(NextMonth(month))];
         if (Postgres) await db.Database.ExecuteSqlRawAsync(BuildPostgres, args, ct);
         else
@@ -242,7 +265,7 @@ public sealed class WorkOrderMetricsRollup(AppDbContext db, TimeProvider clock)
         """;
 
     private const string Upsert = """
-        ON CONFLICT ("CommunityId", "Month", "By", "Level", "GroupId", "GroupName", "Bucket") DO UPDATE SET
+        ON CONFLICT ("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month") DO UPDATE SET
             "Reported" = "WorkOrderMetricsCells"."Reported" + excluded."Reported", "Responded" = "WorkOrderMetricsCells"."Responded" + excluded."Responded",
             "Done" = "WorkOrderMetricsCells"."Done" + excluded."Done", "Rated" = "WorkOrderMetricsCells"."Rated" + excluded."Rated",
             "Satisfied" = "WorkOrderMetricsCells"."Satisfied" + excluded."Satisfied", "OnTime" = "WorkOrderMetricsCells"."OnTime" + excluded."OnTime"
@@ -286,6 +309,7 @@ public sealed class WorkOrderMetricsRollup(AppDbContext db, TimeProvider clock)
             FROM ({{facts}}) s CROSS JOIN (VALUES {{pairs}}) AS x
             WHERE x.column2 = 0 OR s.minutes IS NOT NULL
             GROUP BY 3, 4, 5, 6, 7
+            ORDER BY 3, 4, 5, 6, 7
             """;
     }
 }
@@ -294,13 +318,11 @@ public sealed class WorkOrderMetricsCellConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<WorkOrderMetricsCell> b)
     {
-        b.HasKey(x => new { x.CommunityId, x.Month, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket });
+        // What the reads take is one stretch of the key each: a grouping's levels 0–1 over its months, and one group's
+        // buckets of a level within one coarser bucket over its months (PostgreSQL 15 cannot skip through a leading Month).
+        // No foreign key: derived rows, written tens of thousands at a time (the month's row in WorkOrderMetricsMonths has one).
+        b.HasKey(x => new { x.CommunityId, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket, x.Month });
         b.Property(x => x.GroupName).HasMaxLength(Handler.NameMax);
-        // The reads: a grouping's level 0 and 1 over a range of months, then a group's buckets of a finer level within one
-        // coarser bucket. On PostgreSQL the index carries the counts, so both are index-only scans.
-        b.HasIndex(x => new { x.CommunityId, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket, x.Month })
-            .IncludeProperties(x => new { x.Reported, x.Responded, x.Done, x.Rated, x.Satisfied, x.OnTime });
-        b.HasOne<Places.Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -320,5 +342,38 @@ public sealed class WorkOrderMetricsChangeConfiguration : IEntityTypeConfigurati
         b.Property(x => x.HandlerName).HasMaxLength(Handler.NameMax);
         b.HasIndex(x => new { x.CommunityId, x.Month });
         b.HasOne<Places.Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>
+/// Keeps the rollup ready in the background: after the start and then every <c>WorkOrders:MetricsRollupMinutes</c> (default
+/// 10) it builds the months never built (after an upgrade, or orders loaded in bulk) and folds in waiting changes. Readers
+/// do the same for their months whatever this has done, so it only saves them the time; several processes may run it.
+/// </summary>
+public sealed class WorkOrderMetricsMaintenance(IServiceScopeFactory scopes, TimeProvider time, Infrastructure.Operations.StartupGate gate, IConfiguration config,
+    ILogger<WorkOrderMetricsMaintenance> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try { await gate.Ready.WaitAsync(stoppingToken); }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested) { return; } // the app is stopping anyway
+        var interval = TimeSpan.FromMinutes(Math.Clamp(config.GetValue("WorkOrders:MetricsRollupMinutes", 10), 1, 1440));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
+                var started = time.GetTimestamp();
+                var months = await scope.ServiceProvider.GetRequiredService<WorkOrderMetricsRollup>().MaintainAsync(stoppingToken);
+                if (months > 0) log.LogInformation("Work-order metrics: {Months} months built or brought up to date in {Ms:F0} ms", months, time.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning("Work-order metrics rollup failed: {Error}", e.GetType().Name);
+            }
+            try { await Task.Delay(interval, time, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
     }
 }

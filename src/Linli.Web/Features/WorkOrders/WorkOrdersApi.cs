@@ -18,6 +18,7 @@ public static class WorkOrdersApi
         builder.Services.AddScoped<Notifications.WorkOrderNotifier>();
         builder.Services.AddScoped<Notifications.NotificationsService>();
         builder.Services.AddHostedService<WorkOrderClock>();
+        builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;

@@ -14,7 +14,8 @@ namespace Linli.Tests.Features.WorkOrders;
 /// The metrics from the monthly rollup are exactly the figures computed straight from the orders: random orders of
 /// 2021–2023 in 阳光社区 (no other test reports there then), every grouping, periods of whole months, parts of months at
 /// either end and within one month; then orders of old months change (dispatched, done late, rated late, reopened,
-/// transferred, linked, removed, new ones added) after their months were built, twice, and the figures follow.
+/// transferred, linked, removed, new ones added) after their months were built, twice, and the figures follow. June 2020
+/// holds a case made by hand.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class WorkOrderMetricsRollupTests(LinliFactory app)
@@ -52,8 +53,8 @@ public sealed class WorkOrderMetricsRollupTests(LinliFactory app)
         var ids = new List<Guid>();
         await WithDbAsync(async db =>
         {
-            var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && !c.IsRetired).ToListAsync();
-            var grids = await db.Grids.Where(g => g.CommunityId == communityId && g.ParentId == null).Select(g => (Guid?)g.Id).ToListAsync();
+            var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && !c.IsRetired).OrderBy(c => c.Name).ToListAsync();
+            var grids = await db.Grids.Where(g => g.CommunityId == communityId && g.ParentId == null).OrderBy(g => g.Name).Select(g => (Guid?)g.Id).ToListAsync();
             grids.Count.ShouldBeGreaterThan(0);
             var made = new List<WorkOrder>();
             for (var i = 0; i < 700; i++)
@@ -67,17 +68,17 @@ public sealed class WorkOrderMetricsRollupTests(LinliFactory app)
             await db.SaveChangesAsync();
             ids.AddRange(made.Select(o => o.Id));
         });
-        await CompareAllAsync(secretary, communityId);
+        await CompareAllAsync(secretary, communityId, "as made");
 
         for (var round = 0; round < 2; round++)
         {
             // Changes to orders whose months are built: every step that moves a figure, and orders added and removed.
             await WithDbAsync(async db =>
             {
-                var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && !c.IsRetired).ToListAsync();
-                var grids = await db.Grids.Where(g => g.CommunityId == communityId && g.ParentId == null).Select(g => (Guid?)g.Id).ToListAsync();
+                var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId && !c.IsRetired).OrderBy(c => c.Name).ToListAsync();
+                var grids = await db.Grids.Where(g => g.CommunityId == communityId && g.ParentId == null).OrderBy(g => g.Name).Select(g => (Guid?)g.Id).ToListAsync();
                 var picked = ids.OrderBy(_ => _random.Next()).Take(150).ToList();
-                var orders = await db.WorkOrders.Where(o => picked.Contains(o.Id)).ToListAsync();
+                var orders = (await db.WorkOrders.Where(o => picked.Contains(o.Id)).ToListAsync()).OrderBy(o => picked.IndexOf(o.Id)).ToList();
                 var later = new DateTime(2024, 3, 1, 2, 0, 0, DateTimeKind.Utc).AddDays(round * 30);
                 foreach (var o in orders)
                 {
@@ -107,23 +108,62 @@ public sealed class WorkOrderMetricsRollupTests(LinliFactory app)
                     ids.Add(o.Id);
                 }
                 await db.SaveChangesAsync();
-                (await db.WorkOrderMetricsChanges.CountAsync(c => c.CommunityId == communityId)).ShouldBeGreaterThan(0); // waiting for the next reader
             });
-            await CompareAllAsync(secretary, communityId);
+            await CompareAllAsync(secretary, communityId, $"after changes {round + 1}");
             await WithDbAsync(async db => (await db.WorkOrderMetricsChanges.CountAsync(c => c.CommunityId == communityId && c.Month < 202401)).ShouldBe(0));
         }
     }
 
-    private async Task CompareAllAsync(HttpClient secretary, Guid communityId)
+    /// <summary>
+    /// June 2020: the period is the month's cells less its days outside, and 公共设施's only order (done in 80 minutes, on
+    /// the 1st) lies outside, in the 4-hour bucket of the total's middle: the total's median is (239 + 6200) / 2 minutes.
+    /// </summary>
+    [Fact]
+    public async Task A_group_with_orders_only_outside_the_period_leaves_the_totals_median_alone()
     {
+        var secretary = await app.ApiAsAsync(Clients.OtherSecretary);
+        (await secretary.GetAsync("/api/work-order-categories")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var meJson = await (await secretary.GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK);
+        var (me, communityId) = (meJson.GetProperty("id").GetGuid(), meJson.GetProperty("communities")[0].GetGuid());
+        var actor = new Actor(me, "蒋晓红");
+        await WithDbAsync(async db =>
+        {
+            var categories = await db.WorkOrderCategories.Where(c => c.CommunityId == communityId).ToListAsync();
+            WorkOrder Done(string category, DateTime at, int minutes)
+            {
+                var o = WorkOrder.Create(communityId, $"RJ{++_number:00000}", Channel.Phone, categories.Single(c => c.Name == category), "测试",
+                    new Place(null, null, null, null, "南门"), null, null, actor, at);
+                o.Dispatch(new Handler(HandlerKind.Staff, me, "蒋晓红"), actor, at);
+                o.Take(actor, at);
+                o.Complete(actor, at.AddMinutes(minutes), "已处理");
+                return o;
+            }
+            var first = new DateTime(2020, 6, 1, 2, 0, 0, DateTimeKind.Utc);
+            db.WorkOrders.Add(Done("公共设施", first, 80));
+            foreach (var (day, minutes) in new[] { (5, 0), (6, 239), (8, 6200), (12, 29347) }) db.WorkOrders.Add(Done("环境卫生", first.AddDays(day - 1), minutes));
+            await db.SaveChangesAsync();
+        });
+        var report = await (await secretary.GetAsync("/api/work-orders/metrics?from=2020-06-03&to=2020-06-20&by=Category")).JsonAsync(HttpStatusCode.OK);
+        report.GetProperty("total").GetProperty("medianHoursToDone").GetDouble().ShouldBe(53.7);
+        await CompareAllAsync(secretary, communityId, "June 2020", [("2020-06-03", "2020-06-20"), ("2020-06-01", "2020-06-30"), ("2020-06-02", "2020-06-02")]);
+    }
+
+    private async Task CompareAllAsync(HttpClient secretary, Guid communityId, string phase, (string From, string To)[]? only = null)
+    {
+        // And short periods anywhere: a group with orders only in the days of its month outside the period is the case to get right.
+        var periods = only ?? Periods.Concat(Enumerable.Range(0, 8).Select(_ =>
+        {
+            var from = new DateOnly(2021, 1, 1).AddDays(_random.Next(0, 1080));
+            return (from.ToString("yyyy-MM-dd"), from.AddDays(_random.Next(0, 45)).ToString("yyyy-MM-dd"));
+        })).ToArray();
         foreach (var by in Enum.GetValues<MetricsBy>())
         {
-            foreach (var (from, to) in Periods)
+            foreach (var (from, to) in periods)
             {
                 var report = await (await secretary.GetAsync($"/api/work-orders/metrics?from={from}&to={to}&by={by}")).JsonAsync(HttpStatusCode.OK);
                 var expected = await ExpectedAsync(communityId, DateOnly.Parse(from), DateOnly.Parse(to), by);
                 var actual = report.GetProperty("rows").EnumerateArray().Select(FiguresOf).ToList();
-                var context = $"by {by}, {from} – {to}";
+                var context = $"{phase}: by {by}, {from} – {to}";
                 actual.Select(r => r.Group).ShouldBe(expected.Rows.Select(r => r.Group), ignoreOrder: true, context);
                 foreach (var row in expected.Rows) actual.Single(r => r.Group == row.Group).ShouldBe(row, context);
                 FiguresOf(report.GetProperty("total")).ShouldBe(expected.Total, context);

@@ -1136,9 +1136,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("CommunityId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Month")
-                        .HasColumnType("integer");
-
                     b.Property<int>("By")
                         .HasColumnType("integer");
 
@@ -1153,6 +1150,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(60)");
 
                     b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
                         .HasColumnType("integer");
 
                     b.Property<int>("Done")
@@ -1173,11 +1173,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("Satisfied")
                         .HasColumnType("integer");
 
-                    b.HasKey("CommunityId", "Month", "By", "Level", "GroupId", "GroupName", "Bucket");
-
-                    b.HasIndex("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month"), new[] { "Reported", "Responded", "Done", "Rated", "Satisfied", "OnTime" });
+                    b.HasKey("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month");
 
                     b.ToTable("WorkOrderMetricsCells");
                 });
@@ -1832,15 +1828,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
                         .WithMany("Events")
                         .HasForeignKey("WorkOrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsCell", b =>
-                {
-                    b.HasOne("Linli.Web.Features.Places.Community", null)
-                        .WithMany()
-                        .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1130,9 +1130,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("CommunityId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Month")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("By")
                         .HasColumnType("INTEGER");
 
@@ -1147,6 +1144,9 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Done")
@@ -1167,10 +1167,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("Satisfied")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("CommunityId", "Month", "By", "Level", "GroupId", "GroupName", "Bucket");
-
-                    b.HasIndex("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Reported", "Responded", "Done", "Rated", "Satisfied", "OnTime" });
+                    b.HasKey("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month");
 
                     b.ToTable("WorkOrderMetricsCells");
                 });
@@ -1817,15 +1814,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
                         .WithMany("Events")
                         .HasForeignKey("WorkOrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsCell", b =>
-                {
-                    b.HasOne("Linli.Web.Features.Places.Community", null)
-                        .WithMany()
-                        .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

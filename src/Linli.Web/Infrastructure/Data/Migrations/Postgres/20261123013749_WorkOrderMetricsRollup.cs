@@ -35,13 +35,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WorkOrderMetricsCells", x => new { x.CommunityId, x.Month, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket });
-                    table.ForeignKey(
-                        name: "FK_WorkOrderMetricsCells_Communities_CommunityId",
-                        column: x => x.CommunityId,
-                        principalTable: "Communities",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                    table.PrimaryKey("PK_WorkOrderMetricsCells", x => new { x.CommunityId, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket, x.Month });
                 });
 
             migrationBuilder.CreateTable(
@@ -97,12 +91,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                 table: "WorkOrders",
                 columns: new[] { "CommunityId", "CreatedAt", "TopCategoryId" })
                 .Annotation("Npgsql:IndexInclude", new[] { "DuplicateOfId", "HandlerName", "GridId", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_WorkOrderMetricsCells_CommunityId_By_Level_GroupId_GroupNam~",
-                table: "WorkOrderMetricsCells",
-                columns: new[] { "CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month" })
-                .Annotation("Npgsql:IndexInclude", new[] { "Reported", "Responded", "Done", "Rated", "Satisfied", "OnTime" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkOrderMetricsChanges_CommunityId_Month",

@@ -31,13 +31,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WorkOrderMetricsCells", x => new { x.CommunityId, x.Month, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket });
-                    table.ForeignKey(
-                        name: "FK_WorkOrderMetricsCells_Communities_CommunityId",
-                        column: x => x.CommunityId,
-                        principalTable: "Communities",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                    table.PrimaryKey("PK_WorkOrderMetricsCells", x => new { x.CommunityId, x.By, x.Level, x.GroupId, x.GroupName, x.Bucket, x.Month });
                 });
 
             migrationBuilder.CreateTable(
@@ -87,11 +81,6 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_WorkOrderMetricsCells_CommunityId_By_Level_GroupId_GroupName_Bucket_Month",
-                table: "WorkOrderMetricsCells",
-                columns: new[] { "CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkOrderMetricsChanges_CommunityId_Month",
