@@ -87,6 +87,19 @@ public static class OrderGenerator
                 }
             }
             await producer;
+            // The orders were written past the app's unit of work, so the metrics' monthly rollup of the community knows
+            // nothing of them: forget it, and the app builds each month from the orders when it is first read.
+            foreach (var table in new[] { "WorkOrderMetricsCells", "WorkOrderMetricsChanges", "WorkOrderMetricsMonths" })
+            {
+                await using var forget = connection.CreateCommand();
+                forget.Transaction = tx;
+                forget.CommandText = $"DELETE FROM \"{table}\" WHERE \"CommunityId\" = @c";
+                var p = forget.CreateParameter();
+                p.ParameterName = "c";
+                p.Value = s.Provider == DatabaseProvider.Postgres ? community.Id : community.Id.ToString().ToUpperInvariant();
+                forget.Parameters.Add(p);
+                await forget.ExecuteNonQueryAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         var loadSeconds = load.Elapsed.TotalSeconds;
@@ -106,9 +119,14 @@ public static class OrderGenerator
 
     private sealed record World(List<(Guid Id, Guid EstateId, int Entrances)> Buildings, List<(Guid Id, Guid BuildingId, Guid EstateId, int Entrance)> Homes,
         List<Guid> Estates, List<Handler> Staff, List<Handler> GridMembers, List<Handler> Property, List<Handler> Partners, List<Handler> Teams, List<Handler> Craftsmen,
-        Dictionary<Guid, Guid?> AccountOf)
+        Dictionary<Guid, Guid?> AccountOf, Dictionary<(Guid Building, int Entrance), Guid> GridAreas)
     {
         public IEnumerable<Handler> All => Staff.Concat(GridMembers).Concat(Property).Concat(Partners).Concat(Teams).Concat(Craftsmen);
+
+        /// <summary>The grid (not a micro-grid) of a place, as the app finds it when an order is reported: the entrance's area, else the whole building's.</summary>
+        public Guid? GridOf(Place place) => place.BuildingId is not { } b ? null
+            : place.EntranceNumber is { } e && e != 0 && GridAreas.TryGetValue((b, e), out var g) ? g
+            : GridAreas.TryGetValue((b, 0), out var whole) ? whole : null;
     }
 
     /// <summary>The community's places and everyone an order can be dispatched to, with the account that acts for each.</summary>
@@ -139,10 +157,13 @@ public static class OrderGenerator
         var accountOf = accounts.Where(a => a.TargetId != null && a.Kind is Web.Infrastructure.Auth.ScopeKind.PartnerUnit or Web.Infrastructure.Auth.ScopeKind.Team)
             .GroupBy(a => a.TargetId!.Value).ToDictionary(g => g.Key, g => (Guid?)g.First().Id);
         foreach (var h in staff.Concat(grid)) accountOf[h.Id] = h.Id;
+        var areas = await db.GridAreas.AsNoTracking().Where(a => a.CommunityId == communityId)
+            .Join(db.Grids.Where(g => g.ParentId == null), a => a.GridId, g => g.Id, (a, g) => new { a.BuildingId, a.EntranceNumber, a.GridId }).ToListAsync(ct);
+        var gridAreas = areas.GroupBy(a => (a.BuildingId, a.EntranceNumber)).ToDictionary(g => g.Key, g => g.First().GridId);
         return new World(buildings, homes, buildings.Select(b => b.EstateId).Distinct().ToList(), staff, grid,
             units.Where(u => u.Kind == PartnerKind.PropertyCompany).Select(u => new Handler(HandlerKind.PropertyCompany, u.Id, u.Name)).ToList(),
             units.Where(u => u.Kind != PartnerKind.PropertyCompany).Select(u => new Handler(HandlerKind.PartnerUnit, u.Id, u.Name)).ToList(),
-            teams, craftsmen, accountOf);
+            teams, craftsmen, accountOf, gridAreas);
     }
 
     private sealed class Factory(Guid communityId, List<WorkOrderCategory> categories, World world, Random random, DateTime now)
@@ -249,7 +270,7 @@ public static class OrderGenerator
             };
             var place = PlaceFor(top);
             var text = Intake.Reports.Texts[category.Name];
-            var o = WorkOrder.Create(communityId, number, channel, category, Pick(text), place, reporter, null, by, created);
+            var o = WorkOrder.Create(communityId, number, channel, category, Pick(text), place, reporter, null, by, created, gridId: world.GridOf(place));
             if (place.BuildingId is { } building)
             {
                 // 重复提示: now and then the same problem at the same building is reported again and linked to the open order.

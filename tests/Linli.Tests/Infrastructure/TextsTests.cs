@@ -59,6 +59,7 @@ public sealed partial class TextsTests
             ["workorders.channel."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Channel>(),
             ["workorders.handler_kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.HandlerKind>(),
             ["workorders.tier."] = Enum.GetNames<Linli.Web.Features.WorkOrders.Tier>(),
+            ["metrics.by."] = Enum.GetNames<Linli.Web.Features.WorkOrders.MetricsBy>(),
             ["calendar.weekday."] = Enum.GetNames<DayOfWeek>(),
             ["routing.place."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RulePlace>(),
             ["routing.time."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RuleTime>(),

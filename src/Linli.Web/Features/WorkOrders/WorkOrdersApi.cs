@@ -14,10 +14,12 @@ public static class WorkOrdersApi
         builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
+        builder.Services.AddScoped<WorkOrderMetricsRollup>();
         builder.Services.AddScoped<WorkCalendarService>();
         builder.Services.AddScoped<Notifications.WorkOrderNotifier>();
         builder.Services.AddScoped<Notifications.NotificationsService>();
         builder.Services.AddHostedService<WorkOrderClock>();
+        builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         return builder;

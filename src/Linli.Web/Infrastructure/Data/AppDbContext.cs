@@ -40,6 +40,9 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrder> WorkOrders => Set<Features.WorkOrders.WorkOrder>();
     public DbSet<Features.WorkOrders.WorkOrderEvent> WorkOrderEvents => Set<Features.WorkOrders.WorkOrderEvent>();
     public DbSet<Features.WorkOrders.WorkOrderPhoto> WorkOrderPhotos => Set<Features.WorkOrders.WorkOrderPhoto>();
+    public DbSet<Features.WorkOrders.WorkOrderMetricsCell> WorkOrderMetricsCells => Set<Features.WorkOrders.WorkOrderMetricsCell>();
+    public DbSet<Features.WorkOrders.WorkOrderMetricsMonth> WorkOrderMetricsMonths => Set<Features.WorkOrders.WorkOrderMetricsMonth>();
+    public DbSet<Features.WorkOrders.WorkOrderMetricsChange> WorkOrderMetricsChanges => Set<Features.WorkOrders.WorkOrderMetricsChange>();
     public DbSet<Features.WorkOrders.CalendarDay> CalendarDays => Set<Features.WorkOrders.CalendarDay>();
     public DbSet<Features.WorkOrders.RoutingRule> RoutingRules => Set<Features.WorkOrders.RoutingRule>();
     public DbSet<Features.WorkOrders.OnCallDuty> OnCallDuties => Set<Features.WorkOrders.OnCallDuty>();
@@ -120,21 +123,44 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var metrics = Features.WorkOrders.WorkOrderMetricsRollup.Record(this);
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch
+        {
+            Forget(metrics);
+            throw;
+        }
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAppendOnly();
+        // The metrics' change rows of the orders saved here go into the same transaction (WorkOrderMetricsRollup).
+        var metrics = Features.WorkOrders.WorkOrderMetricsRollup.Record(this);
         try
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         catch (DbUpdateException e) when (IsUniqueViolation(e))
         {
+            Forget(metrics);
             // Two people saved the same thing at once (the check before saving passed for both): a clear 409, not a 500.
             throw new Errors.DomainException("error.duplicate");
         }
+        catch
+        {
+            Forget(metrics);
+            throw;
+        }
+    }
+
+    /// <summary>A failed save takes its metrics' change rows back: a retry records them again from the orders as they are then.</summary>
+    private void Forget(List<Features.WorkOrders.WorkOrderMetricsChange> changes)
+    {
+        foreach (var c in changes) Entry(c).State = EntityState.Detached;
     }
 
     /// <summary>At most this many changed rows go through <see cref="SaveChangesInOneBatchAsync"/> without BEGIN/COMMIT.</summary>

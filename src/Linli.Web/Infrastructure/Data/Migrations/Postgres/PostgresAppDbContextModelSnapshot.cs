@@ -1110,7 +1110,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId"), new[] { "DuplicateOfId", "HandlerName", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId"), new[] { "DuplicateOfId", "HandlerName", "GridId", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
 
                     b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
@@ -1222,6 +1222,119 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("CommunityId", "WorkOrderId", "At");
 
                     b.ToTable("WorkOrderEvents");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsCell", b =>
+                {
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("By")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reported")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Satisfied")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month");
+
+                    b.ToTable("WorkOrderMetricsCells");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("GridId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HandlerName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int?>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("OnTime")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Rated")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Responded")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Satisfied")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Sign")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TopCategoryId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "Month");
+
+                    b.ToTable("WorkOrderMetricsChanges");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsMonth", b =>
+                {
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CommunityId", "Month");
+
+                    b.ToTable("WorkOrderMetricsMonths");
                 });
 
             modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderPhoto", b =>
@@ -1837,6 +1950,24 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
                         .WithMany("Events")
                         .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsChange", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsMonth", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1104,7 +1104,7 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("CommunityId", "CreatedAt", "TopCategoryId")
-                        .HasAnnotation("Npgsql:IndexInclude", new[] { "DuplicateOfId", "HandlerName", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "DuplicateOfId", "HandlerName", "GridId", "DoneAt", "MinutesToDone", "RespondedOnTime", "DoneOnTime", "Rating" });
 
                     b.HasIndex("CommunityId", "GridId", "CreatedAt");
 
@@ -1216,6 +1216,119 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CommunityId", "WorkOrderId", "At");
 
                     b.ToTable("WorkOrderEvents");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsCell", b =>
+                {
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("By")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Satisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CommunityId", "By", "Level", "GroupId", "GroupName", "Bucket", "Month");
+
+                    b.ToTable("WorkOrderMetricsCells");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("GridId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandlerName")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Rated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Responded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Satisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sign")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TopCategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "Month");
+
+                    b.ToTable("WorkOrderMetricsChanges");
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsMonth", b =>
+                {
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CommunityId", "Month");
+
+                    b.ToTable("WorkOrderMetricsMonths");
                 });
 
             modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderPhoto", b =>
@@ -1823,6 +1936,24 @@ namespace Linli.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Linli.Web.Features.WorkOrders.WorkOrder", null)
                         .WithMany("Events")
                         .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsChange", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Linli.Web.Features.WorkOrders.WorkOrderMetricsMonth", b =>
+                {
+                    b.HasOne("Linli.Web.Features.Places.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
