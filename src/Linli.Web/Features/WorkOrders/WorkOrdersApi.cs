@@ -69,16 +69,16 @@ public static class WorkOrdersApi
         categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
         {
             var c = await s.CreateCategoryAsync(await resolve.ResolveAsync(input.CommunityId), input);
-            return TypedResults.Created($"/api/work-order-categories/{c.Id}", CategoryRowOf(c));
+            return TypedResults.Created($"/api/work-order-categories/{c.Id}", CategoryRow.Of(c));
         }).RequireAuthorization(Policies.ManageWorkOrders);
-        categories.MapPut("/{id:guid}", async (Guid id, CategoryInput input, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.UpdateCategoryAsync(id, input))))
+        categories.MapPut("/{id:guid}", async (Guid id, CategoryInput input, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.UpdateCategoryAsync(id, input))))
             .RequireAuthorization(Policies.ManageWorkOrders);
-        categories.MapPost("/{id:guid}/retire", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.SetRetiredAsync(id, true))))
+        categories.MapPost("/{id:guid}/retire", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, true))))
             .RequireAuthorization(Policies.ManageWorkOrders);
-        categories.MapPost("/{id:guid}/restore", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRowOf(await s.SetRetiredAsync(id, false))))
+        categories.MapPost("/{id:guid}/restore", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, false))))
             .RequireAuthorization(Policies.ManageWorkOrders);
         categories.MapPut("/{id:guid}/default-handler", async (Guid id, HandlerInput? handler, WorkOrderSetupService s) =>
-            TypedResults.Ok(CategoryRowOf(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(Policies.ManageWorkOrders);
+            TypedResults.Ok(CategoryRow.Of(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(Policies.ManageWorkOrders);
 
         // 派单规则 and 值班表: read by the console, changed by the office.
         var rules = app.MapGroup("/api/routing-rules").WithTags("Work orders").RequireAuthorization(Policies.Console);
@@ -118,9 +118,6 @@ public static class WorkOrdersApi
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.ManageWorkOrders);
     }
-
-    private static CategoryRow CategoryRowOf(WorkOrderCategory c) => new(c.Id, c.ParentId, c.Name, c.ResponseHours, c.ResolutionHours, c.WarningLeadHours,
-        c.WorkingHours, c.Public, c.GridFirst, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName, c.IsRetired);
 
     /// <summary>The working-day calendar: anyone in the console reads it, the system administrator edits it.</summary>
     public static void MapCalendarApi(this WebApplication app)

@@ -87,7 +87,11 @@ public sealed record SimilarHint(IReadOnlyList<SimilarOrder> Orders, string Fiel
     string? ShownField = null);
 
 public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int ResponseHours, int ResolutionHours, int WarningLeadHours, bool WorkingHours,
-    bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired);
+    bool Public, bool GridFirst, HandlerKind? DefaultHandlerKind, Guid? DefaultHandlerId, string? DefaultHandlerName, bool IsRetired)
+{
+    public static CategoryRow Of(WorkOrderCategory c) => new(c.Id, c.ParentId, c.Name, c.ResponseHours, c.ResolutionHours, c.WarningLeadHours,
+        c.WorkingHours, c.Public, c.GridFirst, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName, c.IsRetired);
+}
 
 /// <summary>
 /// Work orders: create from every channel, see what the caller may see, and take the flow's steps. Who sees an order:
@@ -131,11 +135,9 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     {
         if (!scope.CanSee(communityId)) throw new NotFoundException();
         await EnsureCategoriesAsync(communityId, ct);
-        return await db.WorkOrderCategories.AsNoTracking().Where(c => c.CommunityId == communityId)
+        return (await db.WorkOrderCategories.AsNoTracking().Where(c => c.CommunityId == communityId)
             .OrderBy(c => c.ParentId == null ? c.SortOrder : 0).ThenBy(c => c.SortOrder).ThenBy(c => c.Name)
-            .Select(c => new CategoryRow(c.Id, c.ParentId, c.Name, c.ResponseHours, c.ResolutionHours, c.WarningLeadHours, c.WorkingHours, c.Public,
-                c.GridFirst, c.DefaultHandlerKind, c.DefaultHandlerId, c.DefaultHandlerName, c.IsRetired))
-            .ToListAsync(ct);
+            .ToListAsync(ct)).Select(CategoryRow.Of).ToList();
     }
 
     /// <summary>A community starts with the usual categories the first time anyone looks; the office edits them afterwards.</summary>
@@ -573,9 +575,13 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     private async Task<Handler> HandlerForAsync(WorkOrder o, HandlerInput? given, CancellationToken ct)
     {
         if (given is not null) return await ResolveHandlerAsync(o.CommunityId, given, ct);
+        return (await RouteNowAsync(o, ct))?.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
+    }
+
+    private async Task<RouteChoice?> RouteNowAsync(WorkOrder o, CancellationToken ct)
+    {
         var category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == o.CategoryId, ct);
-        return (await RouteAsync(o, category, Now, await calendar.CurrentAsync(ct), ct))?.Handler
-            ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
+        return await RouteAsync(o, category, Now, await calendar.CurrentAsync(ct), ct);
     }
 
     /// <summary>Where the routing would send an order now, for the dispatcher's form (staff only; null when nobody is set up).</summary>
@@ -583,8 +589,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     {
         var o = await Visible().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
         RequireStaff();
-        var category = await db.WorkOrderCategories.AsNoTracking().FirstAsync(c => c.Id == o.CategoryId, ct);
-        return await RouteAsync(o, category, Now, await calendar.CurrentAsync(ct), ct);
+        return await RouteNowAsync(o, ct);
     }
 
     /// <summary>
