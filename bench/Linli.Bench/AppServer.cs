@@ -263,6 +263,30 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// CPU time of the runtime's tier-up thread (".NET Tiered Com", which recompiles hot methods with full optimisation
+    /// and profile data): while it is busy the app is still warming up. Null when /proc does not tell (not Linux, exited).
+    /// </summary>
+    public TimeSpan? TierUpCpuTime()
+    {
+        try
+        {
+            var ticks = 0L;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal)) continue;
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": state is field 3, utime 14, stime 15
+                ticks += long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Polls <paramref name="path"/> every <paramref name="interval"/> until it answers 200; returns the time from the
     /// process start to that response. Fails when the process exits or the timeout passes.
     /// </summary>

@@ -30,6 +30,8 @@ public static class Intake
         var connections = o.Int("connections", 32, 1, 1024);
         var duration = TimeSpan.FromSeconds(o.Seconds("duration", 15, 1, 600));
         var warmup = TimeSpan.FromSeconds(o.Seconds("warmup", 5, 0, 120));
+        // Each phase is measured once the app's JIT has settled (ClosedLoop), at most this long after the phase starts; 0: off.
+        var settle = TimeSpan.FromSeconds(o.Seconds("settle", 120, 0, 600));
         var maxRequests = o.Int("max-requests", 20_000_000, 1, int.MaxValue);
         var reporters = o.Int("reporters", connections, 1, 1000);
         var seed = o.Int("seed", 42, 0, int.MaxValue);
@@ -111,7 +113,7 @@ public static class Intake
             var results = new Dictionary<string, ClosedLoop.Result>();
             foreach (var name in phases)
             {
-                results[name] = await ClosedLoop.RunAsync(client, specs[name], connections, warmup, duration, maxRequests, server, pg, ct);
+                results[name] = await ClosedLoop.RunAsync(client, specs[name], connections, warmup, duration, maxRequests, server, pg, ct, settle);
             }
 
             // What the database holds must be what the server answered: every 201 one row, nothing else.
@@ -140,7 +142,7 @@ public static class Intake
                 sb.Append(CultureInfo.InvariantCulture, $" ratio={ratio:F3} target_met={(ratio >= TargetRatio && intake.P(99) < TargetP99Ms && intake.Errors == 0 && verified ? "yes" : "no")}");
             }
             foreach (var (name, r) in results)
-                sb.Append(CultureInfo.InvariantCulture, $" {name}_server_ms_per_req={ClosedLoop.F(r.ServerMsPerRequest)} {name}_db_ms_per_req={ClosedLoop.F(r.DbMsPerRequest)}");
+                sb.Append(CultureInfo.InvariantCulture, $" {name}_server_ms_per_req={ClosedLoop.F(r.ServerMsPerRequest)} {name}_db_ms_per_req={ClosedLoop.F(r.DbMsPerRequest)} {name}_warmup_s={r.WarmupSeconds:F0}");
             sb.Append(CultureInfo.InvariantCulture, $" orders_in_db={orders} verified={(verified ? "yes" : "no")} reporters={reporters} connections={connections} duration_s={duration.TotalSeconds:F0}");
             sb.Append(CultureInfo.InvariantCulture, $" loadavg=\"{string.Join(" | ", results.Values.Select(r => r.LoadAverage))}\"");
             return sb.ToString();

@@ -9,7 +9,7 @@ public sealed class Options
     private static readonly HashSet<string> Repeatable = ["env", "publish-arg"];
     private static readonly HashSet<string> Known =
     [
-        "runs", "connections", "duration", "warmup", "url", "app", "repo", "start-timeout", "keep", "help",
+        "runs", "connections", "duration", "warmup", "settle", "url", "app", "repo", "start-timeout", "keep", "help",
         "env", "publish-arg", "phases", "phone", "password", "poll-ms", "max-requests",
         "provider", "residents", "communities", "connection", "seed", "keys", "large-community", "large-residents",
         "sqlite", "requests", "totp-key", "rows", "strings", "reporters", "orders", "orders-community", "years", "pg-options",
@@ -105,6 +105,8 @@ public sealed class Options
           --connections C       pages: concurrent workers = connections (default 32)
           --duration S          pages: measured seconds per phase (default 15)
           --warmup S            pages: warm-up seconds per phase, not counted (default 3)
+          --settle S            intake: each phase's warm-up goes on until the app's JIT has settled (its tier-up thread under
+                                2 % of a core for 5 s), at most S seconds in all (default 120; 0: just --warmup)
           --phases LIST         pages: comma list of home,health,anon,me (default home,health);
                                 anon = GET / without cookie, me = GET /me signed in
           --url URL             pages: use an app already running at this loopback URL (nothing is started)
