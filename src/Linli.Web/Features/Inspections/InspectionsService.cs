@@ -225,7 +225,7 @@ public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttp
             Place = new PlaceInput { BuildingId = building.Id, EntranceNumber = input.EntranceNumber },
         }, ct);
         if (photos.Count > 0) await orders.AddPhotosAsync(order.Id, PhotoStage.Before, photos, ct);
-        // Creating the order may have started over with a fresh change tracker (two orders took one number): read the walk again.
+        // The walk as the order's save in this transaction left it (a retried number leaves no half-saved rows tracked).
         walk = await LoadAsync(id, ct);
         var problem = walk.RecordProblem(building, input.EntranceNumber, order, photos.Count, Me, Now);
         await db.SaveChangesAsync(ct);

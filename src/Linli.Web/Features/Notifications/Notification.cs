@@ -107,11 +107,20 @@ public sealed class NotificationsService(AppDbContext db, IHttpContextAccessor h
 /// </summary>
 public sealed class WorkOrderNotifier(AppDbContext db, Infrastructure.Caching.ReferenceCache cache)
 {
+    /// <summary>Adds the notifications of the order's steps this context is about to save.</summary>
     public async Task AddForNewStepsAsync(WorkOrder o, CancellationToken ct = default)
     {
         var steps = db.ChangeTracker.Entries<WorkOrderEvent>().Where(e => e.State == EntityState.Added && e.Entity.WorkOrderId == o.Id)
-            .Select(e => e.Entity).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
-        if (steps.Count == 0) return;
+            .Select(e => e.Entity).ToList();
+        if (steps.Count > 0) db.Notifications.AddRange(await ForStepsAsync(o, steps, ct));
+    }
+
+    /// <summary>The notifications of these new steps of the order (for a save that is not this context's: a new order's first steps).</summary>
+    public async Task<List<Notification>> ForStepsAsync(WorkOrder o, IEnumerable<WorkOrderEvent> newSteps, CancellationToken ct = default)
+    {
+        var steps = newSteps.OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        var notifications = new List<Notification>();
+        if (steps.Count == 0) return notifications;
         var handlers = new Lazy<Task<List<Guid>>>(() => HandlerAccountsAsync(o, ct));
         var staff = new Lazy<Task<List<Guid>>>(() => CommunityStaffAsync(o.CommunityId, ct));
         var grid = new Lazy<Task<List<Guid>>>(() => GridAccountsAsync(o, ct));
@@ -150,9 +159,10 @@ public sealed class WorkOrderNotifier(AppDbContext db, Infrastructure.Caching.Re
             void Add(Guid recipient, string key, string[] args, string link)
             {
                 if (recipient == e.ActorId || !sent.Add((recipient, key + string.Join('|', args)))) return;
-                db.Notifications.Add(new Notification(o.CommunityId, recipient, key, args, link, e.At));
+                notifications.Add(new Notification(o.CommunityId, recipient, key, args, link, e.At));
             }
         }
+        return notifications;
     }
 
     private async Task<List<Guid>> HandlerAccountsAsync(WorkOrder o, CancellationToken ct)

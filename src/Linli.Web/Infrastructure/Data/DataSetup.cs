@@ -23,6 +23,7 @@ public static class DataSetup
         builder.Services.AddScoped<TenantScope>();
         builder.Services.AddSingleton<Caching.ReferenceCache>();
         builder.Services.AddSingleton<Caching.ReferenceCacheInterceptor>();
+        builder.Services.AddSingleton<InsertBatcher>();
         var provider = ProviderOf(builder.Configuration);
         if (provider == DatabaseProvider.Postgres)
         {

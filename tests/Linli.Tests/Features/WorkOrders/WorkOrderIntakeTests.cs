@@ -145,4 +145,74 @@ public sealed class WorkOrderIntakeTests(LinliFactory app)
             (await db.Database.SqlQueryRaw<int>($"SELECT CAST(count(*) AS integer) AS \"Value\" FROM {BenchCeiling.Table}").SingleAsync()).ShouldBe(1);
         }
     }
+    [Fact]
+    public async Task Reports_saved_together_each_keep_their_first_step_and_the_offices_notifications()
+    {
+        var resident = await app.ApiAsAsync(Clients.Resident, totpKey: null);
+        var category = await CategoryAsync(resident, "公共设施");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            resident.PostAsJsonAsync("/api/work-orders", new { categoryId = category, description = $"单元门闭门器坏了 {i}", place = new { text = "5号楼" } })));
+        var ids = new List<Guid>();
+        foreach (var a in answers) ids.Add((await a.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+
+        using var scope = app.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var orders = await db.WorkOrders.AsNoTracking().Include(o => o.Events).Where(o => ids.Contains(o.Id)).ToListAsync();
+        orders.Count.ShouldBe(24);
+        orders.ShouldAllBe(o => o.Events.Count == 1 && o.Events[0].Step == Step.Submitted);
+        // Each report told the whole office, once per person, as a report saved on its own does.
+        var links = ids.Select(id => $"/console/orders/{id}").ToList();
+        var told = await db.Notifications.AsNoTracking().Where(n => links.Contains(n.Link)).GroupBy(n => n.Link)
+            .Select(g => new { Link = g.Key, People = g.Select(n => n.RecipientId).Distinct().Count(), Rows = g.Count() }).ToListAsync();
+        told.Count.ShouldBe(24);
+        told.Select(x => x.People).Distinct().Count().ShouldBe(1);
+        told.ShouldAllBe(x => x.Rows == x.People && x.People >= 2);
+    }
+
+    [Fact]
+    public async Task In_a_batch_that_fails_only_the_report_at_fault_fails_and_the_others_are_saved()
+    {
+        var resident = await app.ApiAsAsync(Clients.Resident, totpKey: null);
+        var category = await CategoryAsync(resident, "环境卫生");
+        var taken = (await (await resident.PostAsJsonAsync("/api/work-orders", new { categoryId = category, description = "垃圾桶满了", place = new { text = "1号楼" } }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("number").GetString()!;
+
+        using var scope = app.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var c = await db.WorkOrderCategories.AsNoTracking().FirstAsync(x => x.Id == category);
+        WorkOrder Order(string number) => WorkOrder.Create(c.CommunityId, number, Channel.Phone, c, "批量保存测试", new Place(null, null, null, null, "社区办公室"), null, null,
+            Actor.System, DateTime.UtcNow);
+        var good1 = Order("99" + Guid.NewGuid().ToString("N")[..8]);
+        var clash = Order(taken); // the number another order already has: the unique index refuses it
+        var good2 = Order("98" + Guid.NewGuid().ToString("N")[..8]);
+        var batch = new[] { good1, clash, good2 }.Select(o => new InsertBatcher.Pending([o], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+
+        await app.Services.GetRequiredService<InsertBatcher>().SaveAsync(batch);
+
+        await batch[0].Done.Task;
+        await batch[2].Done.Task;
+        (await Should.ThrowAsync<Linli.Web.Infrastructure.Errors.DomainException>(batch[1].Done.Task)).TextKey.ShouldBe("error.duplicate");
+        var saved = await db.WorkOrders.AsNoTracking().Where(o => o.Id == good1.Id || o.Id == clash.Id || o.Id == good2.Id).Select(o => o.Id).ToListAsync();
+        saved.ShouldBe([good1.Id, good2.Id], ignoreOrder: true);
+        (await db.WorkOrderEvents.CountAsync(e => e.WorkOrderId == clash.Id)).ShouldBe(0); // nothing of the failed one is left
+        (await db.WorkOrderEvents.CountAsync(e => e.WorkOrderId == good1.Id || e.WorkOrderId == good2.Id)).ShouldBe(4); // submitted and accepted, each
+    }
+
+    [Fact]
+    public async Task A_row_outside_the_callers_communities_is_refused_before_it_is_queued()
+    {
+        using var scope = app.Services.CreateScope();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
+        tenant.UseSystem();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var c = await db.WorkOrderCategories.AsNoTracking().FirstAsync();
+        var order = WorkOrder.Create(c.CommunityId, "97" + Guid.NewGuid().ToString("N")[..8], Channel.Phone, c, "越权", new Place(null, null, null, null, "x"), null, null,
+            Actor.System, DateTime.UtcNow);
+        using var other = app.Services.CreateScope();
+        var otherDb = other.ServiceProvider.GetRequiredService<AppDbContext>(); // an anonymous request's scope sees no community
+        await Should.ThrowAsync<InvalidOperationException>(() => app.Services.GetRequiredService<InsertBatcher>().InsertAsync(otherDb, [order]));
+        (await db.WorkOrders.CountAsync(o => o.Id == order.Id)).ShouldBe(0);
+    }
 }
