@@ -209,7 +209,7 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
                 if (similar.All(x => x.Id != dup)) throw DomainException.Invalid(nameof(input.DuplicateOfId), "workorders.duplicate_unknown");
                 order.LinkDuplicateOf(await db.WorkOrders.AsNoTracking().IgnoreQueryFilters().FirstAsync(o => o.Id == dup, ct));
             }
-            if (order.DuplicateOfId is null && attempt == 0) await DispatchAtOnceAsync(order, category, now, time, ct);
+            if (order.DuplicateOfId is null) await DispatchAtOnceAsync(order, category, now, time, ct); // each attempt is a new order
             // The order with its first steps, and their notifications: saved as one unit, together with the reports other
             // requests hand over at the same moment (group commit, ADR 0007).
             List<object> rows = [order, .. await notifier.ForStepsAsync(order, order.Events, ct)];

@@ -11,18 +11,20 @@ namespace Linli.Web.Infrastructure.Data;
 /// commit for many reports, on SQLite one transaction (its single writer no longer queues for the file lock per report).
 /// Nothing waits for company: a writer that finds one report saves it at once, so a quiet office sees no delay.
 /// <para>
-/// Each request's rows still stand or fall together and nobody else's failure is theirs: when a batch fails (another
-/// process took the same order number a moment earlier), its requests are saved again one by one, so each gets its own
-/// outcome. The rows are not tracked by the request's context; the tenant guard of a save is applied on hand-over. See
-/// ADR 0007.
+/// Each request's rows still stand or fall together and nobody else's fault is theirs: when the database refuses a row of
+/// a batch (a constraint: another process took the same order number a moment earlier), the whole batch was rolled back,
+/// and its requests are saved again one by one, so each gets its own outcome. Any other failure (the connection lost, a
+/// timeout: the batch may or may not have committed) fails every request of the batch with that error, as a save of its
+/// own would have, and is never retried, so no report is saved twice. The rows are not tracked by the request's context.
+/// See ADR 0007.
 /// </para>
 /// </summary>
-public sealed class InsertBatcher : IAsyncDisposable
+public sealed class InsertBatcher : IAsyncDisposable, IDisposable
 {
-    /// <summary>A writer takes at most this many rows into one save (a report is about five).</summary>
+    /// <summary>A writer takes reports into one save until they bring this many rows (a report hands over about three).</summary>
     public const int MaxRowsPerBatch = 250;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { AllowSynchronousContinuations = false });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<InsertBatcher> _log;
     private readonly Task[] _writers;
@@ -35,27 +37,37 @@ public sealed class InsertBatcher : IAsyncDisposable
         var writers = configuration.GetValue<int?>("Database:InsertWriters")
             ?? (DataSetup.ProviderOf(configuration) == DatabaseProvider.Sqlite ? 1 : Math.Max(2, Environment.ProcessorCount));
         Writers = Math.Clamp(writers, 1, 64);
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        // The writers outlive the request that first needed this singleton: they must not carry its logging scope or activity.
+        using (ExecutionContext.SuppressFlow())
+            _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
     public int Writers { get; }
 
-    internal sealed record Pending(IReadOnlyList<object> Rows, TaskCompletionSource Done);
+    /// <summary>A request's rows and the communities they were checked against (the writer's save sees only those).</summary>
+    internal sealed record Pending(IReadOnlyList<object> Rows, IReadOnlyList<Guid> Communities, TaskCompletionSource Done)
+    {
+        public Pending(IReadOnlyList<object> rows) : this(rows, rows.OfType<ICommunityOwned>().Select(r => r.CommunityId).Distinct().ToList(),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)) { }
+    }
 
     /// <summary>
     /// Saves <paramref name="rows"/> (new entities; an entity's new children come with it) as one unit, together with
     /// other requests' rows; completes when they are committed, or fails with the error their own save gives
-    /// (e.g. <see cref="Errors.DomainException"/> <c>error.duplicate</c>). A row of a community outside the caller's
-    /// scope is refused before anything is queued, as a save refuses it. When <paramref name="db"/> has a transaction
-    /// open (an inspection walk's problem: its order, photos and the walk stand or fall together) the rows join it
-    /// instead, saved by that context; a failed save there leaves them untracked again.
+    /// (e.g. <see cref="Errors.DomainException"/> <c>error.duplicate</c>). The rows must be of communities the caller
+    /// may write to, checked here; the writer's save then refuses any row (a child too) of another community, as a save
+    /// of the caller's would. When <paramref name="db"/> has a transaction open (an inspection walk's problem: its
+    /// order, photos and the walk stand or fall together) the rows join it instead, saved by that context; a failed
+    /// save there leaves them untracked again.
     /// </summary>
     public async Task InsertAsync(AppDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         if (db.Database.CurrentTransaction is not null)
         {
+            var before = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
             db.AddRange(rows);
-            var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
+            var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added && !before.Contains(e.Entity)).ToList();
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -67,12 +79,9 @@ public sealed class InsertBatcher : IAsyncDisposable
             }
             return;
         }
-        foreach (var row in rows)
-        {
-            if (row is ICommunityOwned owned && !db.Scope.CanSee(owned.CommunityId))
-                throw new InvalidOperationException("A write outside the caller's tenant scope was refused.");
-        }
-        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(rows);
+        if (rows.Any(r => r is not ICommunityOwned) || pending.Communities.Any(c => !db.Scope.CanSee(c)))
+            throw new InvalidOperationException("A write outside the caller's tenant scope was refused.");
         if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(InsertBatcher));
         await pending.Done.Task;
     }
@@ -83,17 +92,26 @@ public sealed class InsertBatcher : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            var rows = 0;
-            while (rows < MaxRowsPerBatch && _queue.Reader.TryRead(out var p))
+            try
             {
-                batch.Add(p);
-                rows += p.Rows.Count;
+                var rows = 0;
+                while (rows < MaxRowsPerBatch && _queue.Reader.TryRead(out var p))
+                {
+                    batch.Add(p);
+                    rows += p.Rows.Count;
+                }
+                if (batch.Count > 0) await SaveAsync(batch);
             }
-            if (batch.Count > 0) await SaveAsync(batch);
+            catch (Exception e)
+            {
+                // Never expected (SaveAsync completes every request); if it happens, no request waits forever and the writer lives on.
+                _log.LogError(e, "An insert writer failed outside a save");
+                foreach (var p in batch) p.Done.TrySetException(e);
+            }
         }
     }
 
-    /// <summary>One batch: all together; if that fails, each on its own with its own outcome.</summary>
+    /// <summary>One batch: all together; if the database refused a row, each on its own with its own outcome.</summary>
     internal async Task SaveAsync(IReadOnlyList<Pending> batch)
     {
         try
@@ -102,14 +120,15 @@ public sealed class InsertBatcher : IAsyncDisposable
             foreach (var p in batch) p.Done.TrySetResult();
             return;
         }
-        catch (Exception e) when (batch.Count == 1)
+        catch (Exception e) when (batch.Count > 1 && RefusedARow(e))
         {
-            batch[0].Done.TrySetException(e);
-            return;
+            _log.LogInformation("The database refused a row of a batch of {Count} reports ({Error}); saving them one by one", batch.Count, e.GetType().Name);
         }
         catch (Exception e)
         {
-            _log.LogInformation("A batch of {Count} inserts failed ({Error}); saving them one by one", batch.Count, e.GetType().Name);
+            if (batch.Count > 1) _log.LogWarning(e, "A batch of {Count} reports failed", batch.Count);
+            foreach (var p in batch) p.Done.TrySetException(e);
+            return;
         }
         foreach (var p in batch)
         {
@@ -125,10 +144,26 @@ public sealed class InsertBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The database answered that a row breaks a constraint (unique, foreign key, check): it rolled the batch back, so
+    /// saving its reports again one by one saves nothing twice.
+    /// </summary>
+    internal static bool RefusedARow(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is Errors.DomainException { TextKey: "error.duplicate" }) return true; // a unique index, as AppDbContext reports it
+            if (x is Npgsql.PostgresException p && p.SqlState.StartsWith("23", StringComparison.Ordinal)) return true; // integrity_constraint_violation
+            if (x is Microsoft.Data.Sqlite.SqliteException s && s.SqliteErrorCode == 19) return true; // SQLITE_CONSTRAINT
+        }
+        return false;
+    }
+
     private async Task SaveTogetherAsync(IReadOnlyList<Pending> batch)
     {
         await using var scope = _scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem(); // checked on hand-over, against the caller's scope
+        // The communities each request's rows were checked against on hand-over: the save's tenant guard refuses any other.
+        scope.ServiceProvider.GetRequiredService<TenantScope>().UseCommunities(batch.SelectMany(p => p.Communities).Distinct().ToList());
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         foreach (var p in batch)
         {
@@ -141,5 +176,11 @@ public sealed class InsertBatcher : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.WhenAll(_writers);
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        Task.WaitAll(_writers);
     }
 }

@@ -50,6 +50,17 @@ public sealed class TenantScope(IHttpContextAccessor http)
         _limited = false;
     }
 
+    /// <summary>System work on these communities only (a writer saving rows that requests of these communities handed over).</summary>
+    public void UseCommunities(IReadOnlyList<Guid> communityIds)
+    {
+        _all = false;
+        _communities = communityIds;
+        _grids = [];
+        _partners = [];
+        _teams = [];
+        _limited = false;
+    }
+
     /// <summary>For work done on behalf of a principal outside the request pipeline (e.g. sign-in).</summary>
     public void UsePrincipal(ClaimsPrincipal principal)
     {

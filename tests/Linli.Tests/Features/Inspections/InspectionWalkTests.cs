@@ -4,6 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Linli.Tests.Features.WorkOrders;
 using Linli.Tests.Support;
+using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Tests.Features.Inspections;
 
@@ -148,6 +153,41 @@ public sealed class InspectionWalkTests(LinliFactory app)
     {
         var orders = await (await staff.GetAsync("/api/work-orders")).JsonAsync(HttpStatusCode.OK);
         return orders.EnumerateArray().Count(o => o.GetProperty("place").GetString()!.StartsWith(e.Name + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_problem_whose_order_number_another_process_just_took_gets_the_next_one_with_its_photo_in_the_same_transaction()
+    {
+        var staff = await app.ApiAsAsync(Clients.Staff);
+        var e = await EstateAsync(staff, 1);
+        var lamp = await CategoryAsync(staff, "路灯");
+        var walk = (await StartAsync(staff, e.Id)).GetProperty("id").GetGuid();
+        var first = await (await staff.PostAsync($"/api/inspections/{walk}/problems", Problem(e.Buildings[0], lamp, "1单元门口灯不亮", entrance: 1)))
+            .JsonAsync(HttpStatusCode.Created);
+        var number = first.GetProperty("workOrderNumber").GetString()!;
+        string Plus(int n) => number[..6] + (int.Parse(number[6..]) + n).ToString("0000");
+
+        // Another process of the app (sharing the database) gives the next number to an order of its own.
+        using (var scope = app.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var taken = await db.WorkOrders.AsNoTracking().FirstAsync(o => o.Number == number);
+            var c = await db.WorkOrderCategories.AsNoTracking().FirstAsync(x => x.Id == taken.CategoryId);
+            db.WorkOrders.Add(WorkOrder.Create(taken.CommunityId, Plus(1), Channel.Phone, c, "另一台服务器登记的", new Place(null, null, null, null, "社区办公室"), null, null,
+                Actor.System, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        // The problem's order meets the taken number inside the walk's transaction, counts on, and keeps its photo and the walk.
+        var second = await (await staff.PostAsync($"/api/inspections/{walk}/problems",
+            Problem(e.Buildings[0], lamp, "2单元楼道灯闪", entrance: 2, (WorkOrderPhotoTests.JpegWithGps(), "IMG_0002.jpg")))).JsonAsync(HttpStatusCode.Created);
+        second.GetProperty("workOrderNumber").GetString().ShouldBe(Plus(2));
+        second.GetProperty("photos").GetArrayLength().ShouldBe(1);
+        var order = await (await staff.GetAsync($"/api/work-orders/{second.GetProperty("workOrderId").GetGuid()}")).JsonAsync(HttpStatusCode.OK);
+        order.GetProperty("photos").GetArrayLength().ShouldBe(1);
+        order.GetProperty("timeline").GetArrayLength().ShouldBe(2); // submitted and accepted, once each
+        Building(await DetailAsync(staff, walk), e.Buildings[0]).GetProperty("problems").GetInt32().ShouldBe(2);
     }
 
     [Fact]
