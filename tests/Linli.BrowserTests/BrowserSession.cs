@@ -120,6 +120,13 @@ public sealed partial class BrowserSession : IAsyncDisposable
         return response;
     }
 
+    /// <summary>
+    /// Waits until htmx has no request in flight and nothing swapping or settling: a person picks the next thing after
+    /// the form has redrawn, and an event fired into content htmx is still settling may not be heard.
+    /// </summary>
+    public Task HtmxIdleAsync() => Page.WaitForFunctionAsync(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')", null, new() { Timeout = 10_000 });
+
     /// <summary>axe-core on the current page (fails on serious/critical violations), then a full-page screenshot.</summary>
     public async Task CheckPageAsync(string step)
     {

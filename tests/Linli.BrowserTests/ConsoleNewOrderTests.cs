@@ -21,7 +21,9 @@ public sealed class ConsoleNewOrderTests(LinliAppFixture app, ITestOutputHelper 
         await page.SelectOptionAsync("#category", new SelectOptionValue { Label = "漏水" });
         await page.SelectOptionAsync("#building", new SelectOptionValue { Label = "融创裕华壹号 1号楼" });
         await Expect(page.Locator("#home option", new() { HasText = "1-101" })).ToHaveCountAsync(1);
+        await s.HtmxIdleAsync();
         await page.SelectOptionAsync("#home", new SelectOptionValue { Label = "1-101" });
+        await s.HtmxIdleAsync();
         await Expect(page.Locator("#entrance")).ToHaveValueAsync("1"); // the home names its entrance
         await page.FillAsync("#description", "楼上渗水到卫生间");
         await page.Locator("#place-text").PressAsync("Enter"); // Enter in a text box does not enter the order
