@@ -4,11 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Linli.Tests.Features.WorkOrders;
 using Linli.Tests.Support;
-using Linli.Web.Features.WorkOrders;
-using Linli.Web.Infrastructure.Data;
-using Linli.Web.Infrastructure.Tenancy;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Tests.Features.Inspections;
 
@@ -167,17 +162,7 @@ public sealed class InspectionWalkTests(LinliFactory app)
         var number = first.GetProperty("workOrderNumber").GetString()!;
         string Plus(int n) => number[..6] + (int.Parse(number[6..]) + n).ToString("0000");
 
-        // Another process of the app (sharing the database) gives the next number to an order of its own.
-        using (var scope = app.Services.CreateScope())
-        {
-            scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var taken = await db.WorkOrders.AsNoTracking().FirstAsync(o => o.Number == number);
-            var c = await db.WorkOrderCategories.AsNoTracking().FirstAsync(x => x.Id == taken.CategoryId);
-            db.WorkOrders.Add(WorkOrder.Create(taken.CommunityId, Plus(1), Channel.Phone, c, "另一台服务器登记的", new Place(null, null, null, null, "社区办公室"), null, null,
-                Actor.System, DateTime.UtcNow));
-            await db.SaveChangesAsync();
-        }
+        await OtherProcess.GivesNumberAsync(app, Plus(1), sameAs: number);
 
         // The problem's order meets the taken number inside the walk's transaction, counts on, and keeps its photo and the walk.
         var second = await (await staff.PostAsync($"/api/inspections/{walk}/problems",
