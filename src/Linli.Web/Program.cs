@@ -1,8 +1,10 @@
 using Linli.Web.Features.Accounts;
 using Linli.Web.Features.Audit;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Demo;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Inspections;
+using Linli.Web.Features.Notifications;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Features.Residents;
@@ -30,6 +32,8 @@ builder.AddPlaces();
 builder.AddGrids();
 builder.AddResidents();
 builder.AddResidentImport();
+builder.AddCalendar();
+builder.AddNotifications();
 builder.AddWorkOrders();
 builder.AddInspections();
 builder.AddAuditLog();
@@ -72,6 +76,7 @@ app.MapResidentsApi();
 app.MapImportApi();
 app.MapWorkOrdersApi();
 app.MapCalendarApi();
+app.MapNotificationsApi();
 app.MapInspectionsApi();
 app.MapAuditApi();
 app.MapBenchCeiling(); // only with Bench:Ceiling=true (the bench's intake yardstick)

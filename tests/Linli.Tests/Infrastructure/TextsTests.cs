@@ -65,7 +65,7 @@ public sealed partial class TextsTests
             ["routing.time."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RuleTime>(),
             ["routing.target."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RuleTarget>(),
             ["routing.reason."] = Enum.GetNames<Linli.Web.Features.WorkOrders.RouteReason>(),
-            ["calendar.kind."] = Enum.GetNames<Linli.Web.Features.WorkOrders.CalendarDayKind>(),
+            ["calendar.kind."] = Enum.GetNames<Linli.Web.Features.Calendar.CalendarDayKind>(),
             ["import.status."] = Enum.GetNames<Linli.Web.Features.Residents.Import.ImportStatus>(),
             ["import.help."] = Linli.Web.Features.Residents.Import.ImportColumns.All.Select(Linli.Web.Features.Residents.Import.ImportSheet.HelpKey).ToArray(),
         };

@@ -47,12 +47,15 @@ public static class AuditApi
 {
     public static WebApplicationBuilder AddAuditLog(this WebApplicationBuilder builder)
     {
+        AuditPolicies.Add(builder.Services);
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+            o.Conventions.AuthorizeFolder("/Audit", AuditPolicies.ReadAudit));
         builder.Services.AddScoped<AuditQuery>();
         return builder;
     }
 
     public static void MapAuditApi(this WebApplication app) =>
-        app.MapGet("/api/audit", SearchAsync).WithTags("Audit").RequireAuthorization(Policies.ReadAudit);
+        app.MapGet("/api/audit", SearchAsync).WithTags("Audit").RequireAuthorization(AuditPolicies.ReadAudit);
 
     public static async Task<Ok<AuditPage>> SearchAsync([AsParameters] AuditFilterQuery f, AuditQuery q) =>
         TypedResults.Ok(await q.SearchAsync(new AuditFilter { Event = f.Event, User = f.User, From = f.From, To = f.To, Failed = f.Failed, Page = f.Page ?? 1, Size = f.Size ?? 50 }));

@@ -1,10 +1,11 @@
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 
 namespace Linli.Web.Features.Console;
 
-public sealed class IndexModel(ConsoleContext console, PlacesService places) : LinliPageModel
+public sealed class IndexModel(CurrentCommunity console, PlacesService places) : LinliPageModel
 {
     public CommunityProfile? Profile { get; private set; }
 

@@ -80,7 +80,7 @@ public static class DemoSeeder
             if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new AppRole(role));
         }
 
-        await WorkOrders.WorkCalendarService.EnsureBundledAsync(db, ct);
+        await Calendar.WorkCalendarService.EnsureBundledAsync(db, ct);
 
         var config = sp.GetRequiredService<IConfiguration>();
         if (!config.GetValue<bool>("Demo:Seed")) return;

@@ -1,4 +1,5 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Features.Places;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,18 +25,18 @@ public static class GridsApi
     {
         var api = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(Policies.Console);
         api.MapGet("/", ListAsync);
-        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/", CreateAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
         api.MapGet("/{id:guid}", DetailAsync);
-        api.MapPost("/{id:guid}/areas", AssignAsync).RequireAuthorization(Policies.ManagePlaces);
-        api.MapDelete("/{id:guid}/areas/{areaId:guid}", UnassignAsync).RequireAuthorization(Policies.ManagePlaces);
-        api.MapPost("/{id:guid}/members", AddMemberAsync).RequireAuthorization(Policies.ManagePlaces);
-        api.MapDelete("/{id:guid}/members/{memberId:guid}", RemoveMemberAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/{id:guid}/areas", AssignAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapDelete("/{id:guid}/areas/{areaId:guid}", UnassignAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapPost("/{id:guid}/members", AddMemberAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapDelete("/{id:guid}/members/{memberId:guid}", RemoveMemberAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
     }
 
-    public static async Task<Ok<List<GridRow>>> ListAsync(Guid? communityId, GridsService s, ConsoleContext console) =>
+    public static async Task<Ok<List<GridRow>>> ListAsync(Guid? communityId, GridsService s, CurrentCommunity console) =>
         TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId)));
 
-    public static async Task<Created<GridRow>> CreateAsync(CreateGridRequest request, GridsService s, ConsoleContext console)
+    public static async Task<Created<GridRow>> CreateAsync(CreateGridRequest request, GridsService s, CurrentCommunity console)
     {
         var g = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), new GridInput { Name = request.Name, ParentId = request.ParentId });
         return TypedResults.Created($"/api/grids/{g.Id}", new GridRow(g.Id, g.Name, g.Level, g.ParentId, null, 0, 0, 0));

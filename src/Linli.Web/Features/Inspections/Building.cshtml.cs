@@ -11,7 +11,7 @@ namespace Linli.Web.Features.Inspections;
 /// One building of a walk on a phone: mark it walked (with or without problems), record a problem with camera photos
 /// (it becomes a work order), see what was recorded here. The rules and messages are <see cref="InspectionsService"/>'s.
 /// </summary>
-[Authorize(Policy = Policies.Inspections)]
+[Authorize(Policy = InspectionPolicies.Inspections)]
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
 public sealed class BuildingModel(InspectionsService walks, WorkOrdersService orders) : LinliPageModel
 {

@@ -1,4 +1,4 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
@@ -11,16 +11,17 @@ public static class InspectionsApi
 {
     public static WebApplicationBuilder AddInspections(this WebApplicationBuilder builder)
     {
+        InspectionPolicies.Add(builder.Services);
         builder.Services.AddScoped<InspectionsService>();
         return builder;
     }
 
     public static void MapInspectionsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/inspections").WithTags("Inspection walks").RequireAuthorization(Policies.Inspections);
-        api.MapGet("/", async (Guid? communityId, bool? finished, InspectionsService s, ConsoleContext console) =>
+        var api = app.MapGroup("/api/inspections").WithTags("Inspection walks").RequireAuthorization(InspectionPolicies.Inspections);
+        api.MapGet("/", async (Guid? communityId, bool? finished, InspectionsService s, CurrentCommunity console) =>
             TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), finished)));
-        api.MapGet("/estates", async (Guid? communityId, InspectionsService s, ConsoleContext console) =>
+        api.MapGet("/estates", async (Guid? communityId, InspectionsService s, CurrentCommunity console) =>
             TypedResults.Ok(await s.EstatesAsync(await console.ResolveAsync(communityId))));
         api.MapPost("/", StartAsync);
         api.MapGet("/{id:guid}", async (Guid id, InspectionsService s) => TypedResults.Ok(await s.DetailAsync(id)));

@@ -9,7 +9,7 @@ namespace Linli.Web.Features.Inspections;
 /// A walk on a phone: its coverage, the next building to walk, every building with its state in words, the problems
 /// found with their orders, and the button that ends the walk.
 /// </summary>
-[Authorize(Policy = Policies.Inspections)]
+[Authorize(Policy = InspectionPolicies.Inspections)]
 public sealed class WalkModel(InspectionsService walks) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }

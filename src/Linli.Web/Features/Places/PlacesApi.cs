@@ -1,4 +1,4 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,9 +24,12 @@ public static class PlacesApi
 {
     public static WebApplicationBuilder AddPlaces(this WebApplicationBuilder builder)
     {
+        PlacePolicies.Add(builder.Services);
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+            o.Conventions.AddPageRoute("/Places/Console/Estates/Edit", "console/estates/new"));
         builder.Services.AddScoped<PlacesService>();
         builder.Services.AddScoped<CommunitiesService>();
-        builder.Services.AddScoped<ConsoleContext>();
+        builder.Services.AddScoped<CurrentCommunity>();
         return builder;
     }
 
@@ -35,20 +38,20 @@ public static class PlacesApi
         var api = app.MapGroup("/api").WithTags("Places").RequireAuthorization(Policies.Console);
         api.MapGet("/divisions", DivisionsAsync);
         api.MapGet("/communities", CommunitiesAsync);
-        api.MapPost("/communities", CreateCommunityAsync).RequireAuthorization(Policies.ManageCommunities);
+        api.MapPost("/communities", CreateCommunityAsync).RequireAuthorization(PlacePolicies.ManageCommunities);
         api.MapGet("/communities/{id:guid}/profile", ProfileAsync);
         api.MapGet("/estates", EstatesAsync);
-        api.MapPost("/estates", CreateEstateAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/estates", CreateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
         api.MapGet("/estates/{id:guid}", EstateAsync);
-        api.MapPut("/estates/{id:guid}", UpdateEstateAsync).RequireAuthorization(Policies.ManagePlaces);
-        api.MapPost("/estates/{id:guid}/retire", (Guid id, PlacesService s) => RetireEstate(id, true, s)).RequireAuthorization(Policies.ManagePlaces);
-        api.MapPost("/estates/{id:guid}/restore", (Guid id, PlacesService s) => RetireEstate(id, false, s)).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPut("/estates/{id:guid}", UpdateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapPost("/estates/{id:guid}/retire", (Guid id, PlacesService s) => RetireEstate(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapPost("/estates/{id:guid}/restore", (Guid id, PlacesService s) => RetireEstate(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
         api.MapGet("/estates/{id:guid}/buildings", BuildingsAsync);
-        api.MapPost("/estates/{id:guid}/buildings", CreateBuildingAsync).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPost("/estates/{id:guid}/buildings", CreateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
         api.MapGet("/buildings/{id:guid}", BuildingAsync);
-        api.MapPut("/buildings/{id:guid}", UpdateBuildingAsync).RequireAuthorization(Policies.ManagePlaces);
-        api.MapPost("/buildings/{id:guid}/retire", (Guid id, PlacesService s) => RetireBuilding(id, true, s)).RequireAuthorization(Policies.ManagePlaces);
-        api.MapPost("/buildings/{id:guid}/restore", (Guid id, PlacesService s) => RetireBuilding(id, false, s)).RequireAuthorization(Policies.ManagePlaces);
+        api.MapPut("/buildings/{id:guid}", UpdateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapPost("/buildings/{id:guid}/retire", (Guid id, PlacesService s) => RetireBuilding(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapPost("/buildings/{id:guid}/restore", (Guid id, PlacesService s) => RetireBuilding(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
     }
 
     public static async Task<Ok<List<DivisionRow>>> DivisionsAsync(string? parent, CommunitiesService s) => TypedResults.Ok(await s.ChildrenAsync(parent));
@@ -63,10 +66,10 @@ public static class PlacesApi
 
     public static async Task<Ok<CommunityProfile>> ProfileAsync(Guid id, PlacesService s) => TypedResults.Ok(await s.ProfileAsync(id));
 
-    public static async Task<Ok<List<EstateRow>>> EstatesAsync(Guid? communityId, bool? includeRetired, PlacesService s, ConsoleContext console) =>
+    public static async Task<Ok<List<EstateRow>>> EstatesAsync(Guid? communityId, bool? includeRetired, PlacesService s, CurrentCommunity console) =>
         TypedResults.Ok(await s.ListEstatesAsync(await console.ResolveAsync(communityId), includeRetired ?? false));
 
-    public static async Task<Created<EstateResponse>> CreateEstateAsync(CreateEstateRequest request, PlacesService s, ConsoleContext console)
+    public static async Task<Created<EstateResponse>> CreateEstateAsync(CreateEstateRequest request, PlacesService s, CurrentCommunity console)
     {
         var communityId = await console.ResolveAsync(request.CommunityId);
         var e = await s.CreateEstateAsync(communityId, new EstateInput { Name = request.Name, Address = request.Address, PropertyCompanyName = request.PropertyCompanyName });

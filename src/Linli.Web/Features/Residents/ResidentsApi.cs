@@ -1,4 +1,4 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,6 +27,7 @@ public static class ResidentsApi
 {
     public static WebApplicationBuilder AddResidents(this WebApplicationBuilder builder)
     {
+        ResidentPolicies.Add(builder.Services);
         var keyFile = Path.Combine(builder.Environment.ContentRootPath, "data", "field-keys.json");
         builder.Services.AddSingleton(sp => FieldCryptoKeys.Load(builder.Configuration, builder.Configuration["Crypto:KeyFile"] ?? keyFile));
         builder.Services.AddSingleton<IFieldCrypto, AesGcmFieldCrypto>();
@@ -39,36 +40,36 @@ public static class ResidentsApi
 
     public static void MapResidentsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Registry);
+        var api = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(ResidentPolicies.Registry);
         api.MapGet("/", ListAsync);
         api.MapPost("/search", SearchAsync);
-        api.MapPost("/export", FullExportAsync).RequireAuthorization(Policies.RevealIdNumbers);
-        api.MapGet("/reveals", RevealsAsync).RequireAuthorization(Policies.ReadReveals);
+        api.MapPost("/export", FullExportAsync).RequireAuthorization(ResidentPolicies.RevealIdNumbers);
+        api.MapGet("/reveals", RevealsAsync).RequireAuthorization(ResidentPolicies.ReadReveals);
         api.MapGet("/export", ExportAsync);
-        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ManageRegistry);
+        api.MapPost("/", CreateAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
         api.MapGet("/{id:guid}", DetailAsync);
-        api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.ManageRegistry);
-        api.MapPost("/{id:guid}/move", MoveAsync).RequireAuthorization(Policies.ManageRegistry);
-        api.MapPost("/{id:guid}/move-out", MoveOutAsync).RequireAuthorization(Policies.ManageRegistry);
-        api.MapPut("/{id:guid}/tags", TagsAsync).RequireAuthorization(Policies.ManageRegistry);
-        api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(Policies.RevealIdNumbers);
-        api.MapPost("/{id:guid}/account", LinkAccountAsync).RequireAuthorization(Policies.ManageRegistry);
-        app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
-        app.MapGet("/api/survey/buildings", SurveyBuildingsAsync).WithTags("Residents").RequireAuthorization(Policies.Survey);
-        app.MapGet("/api/buildings/{id:guid}/survey", (Guid id, SurveyService s) => SurveyProgressAsync(id, s)).WithTags("Residents").RequireAuthorization(Policies.Survey);
-        app.MapPost("/api/survey-visits", RecordVisitAsync).WithTags("Residents").RequireAuthorization(Policies.Survey);
-        app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(Policies.Registry);
+        api.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
+        api.MapPost("/{id:guid}/move", MoveAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
+        api.MapPost("/{id:guid}/move-out", MoveOutAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
+        api.MapPut("/{id:guid}/tags", TagsAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
+        api.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(ResidentPolicies.RevealIdNumbers);
+        api.MapPost("/{id:guid}/account", LinkAccountAsync).RequireAuthorization(ResidentPolicies.ManageRegistry);
+        app.MapGet("/api/communities/{id:guid}/registry-figures", FiguresAsync).WithTags("Residents").RequireAuthorization(ResidentPolicies.Registry);
+        app.MapGet("/api/survey/buildings", SurveyBuildingsAsync).WithTags("Residents").RequireAuthorization(ResidentPolicies.Survey);
+        app.MapGet("/api/buildings/{id:guid}/survey", (Guid id, SurveyService s) => SurveyProgressAsync(id, s)).WithTags("Residents").RequireAuthorization(ResidentPolicies.Survey);
+        app.MapPost("/api/survey-visits", RecordVisitAsync).WithTags("Residents").RequireAuthorization(ResidentPolicies.Survey);
+        app.MapGet("/api/homes/{id:guid}/household", HouseholdAsync).WithTags("Residents").RequireAuthorization(ResidentPolicies.Registry);
     }
 
     /// <summary>The list by query string. A full ID number must not travel in a URL (logs, history): that search is a POST.</summary>
-    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, ConsoleContext console)
+    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, CurrentCommunity console)
     {
         if (!string.IsNullOrWhiteSpace(q.IdNumber)) throw Infrastructure.Errors.DomainException.Invalid(nameof(q.IdNumber), "residents.id_search_post");
         return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
     }
 
     /// <summary>The same search with the filters in the body, so it can carry an ID number.</summary>
-    public static async Task<Ok<ResidentPage>> SearchAsync(ResidentQuery q, ResidentsService s, ConsoleContext console, HttpContext ctx)
+    public static async Task<Ok<ResidentPage>> SearchAsync(ResidentQuery q, ResidentsService s, CurrentCommunity console, HttpContext ctx)
     {
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
@@ -77,7 +78,7 @@ public static class ResidentsApi
     public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
         int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size, string? Building = null);
 
-    public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, ConsoleContext console)
+    public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, CurrentCommunity console)
     {
         var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request);
         return TypedResults.Created($"/api/residents/{r.Id}", await s.DetailAsync(r.Id));
@@ -117,11 +118,11 @@ public static class ResidentsApi
         return TypedResults.Ok(new RevealResponse(number));
     }
 
-    public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, ConsoleContext console) =>
+    public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, CurrentCommunity console) =>
         TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
 
     /// <summary>The filtered list as an xlsx file (masked), the same filters as the list.</summary>
-    public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, ConsoleContext console, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
     {
         var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";
@@ -129,7 +130,7 @@ public static class ResidentsApi
     }
 
     /// <summary>The filtered list with full ID numbers and phones, for a role that may reveal; audited with its reason.</summary>
-    public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, ConsoleContext console, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
     {
         var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(request.Filter.CommunityId), ToFilter(request.Filter), ctx.RequestAborted,
             fullReason: request.Reason ?? "");
@@ -149,7 +150,7 @@ public static class ResidentsApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, ConsoleContext console) =>
+    public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, CurrentCommunity console) =>
         TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));
 
     /// <summary>The buildings the caller may survey, with homes done / total (what /survey lists on a phone).</summary>

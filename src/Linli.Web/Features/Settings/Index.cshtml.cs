@@ -1,4 +1,4 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Localization;
 using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Localization;
@@ -29,7 +29,7 @@ public sealed class IndexModel : PageModel
 
     public IActionResult OnPostCommunity(Guid communityId, string? returnUrl)
     {
-        Response.Cookies.Append(ConsoleContext.Cookie, communityId.ToString(), Lasting);
+        Response.Cookies.Append(CurrentCommunity.Cookie, communityId.ToString(), Lasting);
         return LocalRedirect(Safe(returnUrl, "/console"));
     }
 

@@ -11,6 +11,9 @@ public static class UsersApi
 {
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
+        UserPolicies.Add(builder.Services);
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+            o.Conventions.AuthorizeFolder("/Users", UserPolicies.ManageUsers));
         builder.Services.AddScoped<UsersService>();
         builder.Services.AddScoped<Infrastructure.Auditing.AuditLog>();
         return builder;
@@ -18,7 +21,7 @@ public static class UsersApi
 
     public static void MapUsersApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.ManageUsers);
+        var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(UserPolicies.ManageUsers);
         api.MapGet("/", ListAsync);
         api.MapPost("/", CreateAsync);
         api.MapGet("/{id:guid}", DetailAsync);

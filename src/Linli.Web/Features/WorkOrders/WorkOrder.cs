@@ -1,3 +1,4 @@
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;

@@ -1,4 +1,4 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,15 +9,14 @@ public static class WorkOrdersApi
 {
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
+        WorkOrderPolicies.Add(builder.Services);
         builder.Services.AddScoped<WorkOrdersService>();
         builder.Services.AddScoped<WorkOrderSetupService>();
         builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
         builder.Services.AddScoped<WorkOrderMetricsRollup>();
-        builder.Services.AddScoped<WorkCalendarService>();
-        builder.Services.AddScoped<Notifications.WorkOrderNotifier>();
-        builder.Services.AddScoped<Notifications.NotificationsService>();
+        builder.Services.AddScoped<WorkOrderNotifier>();
         builder.Services.AddHostedService<WorkOrderClock>();
         builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
@@ -31,13 +30,13 @@ public static class WorkOrdersApi
         api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrdersService s) =>
             TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
         api.MapPost("/", CreateAsync);
-        api.MapGet("/metrics", async (DateOnly? from, DateOnly? to, MetricsBy? by, Guid? communityId, WorkOrderMetrics m, ConsoleContext console, TimeProvider clock) =>
+        api.MapGet("/metrics", async (DateOnly? from, DateOnly? to, MetricsBy? by, Guid? communityId, WorkOrderMetrics m, CurrentCommunity console, TimeProvider clock) =>
         {
             var (f, t) = MetricsPeriod(from, to, clock);
             var communities = communityId is { } c ? [await console.ResolveAsync(c)] : (await console.CommunitiesAsync()).Select(x => x.Id).ToList();
             return TypedResults.Ok(await m.ForAsync(communities, f, t, by ?? MetricsBy.Category));
-        }).RequireAuthorization(Policies.Metrics);
-        api.MapPost("/similar", async (NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve) =>
+        }).RequireAuthorization(WorkOrderPolicies.Metrics);
+        api.MapPost("/similar", async (NewWorkOrder input, WorkOrdersService s, CurrentCommunity resolve) =>
         {
             var community = await resolve.ResolveAsync(input.CommunityId);
             return TypedResults.Ok(await s.SimilarAsync(community, input.CategoryId, await s.BuildingOfAsync(community, input.Place)));
@@ -64,85 +63,59 @@ public static class WorkOrdersApi
             return TypedResults.PhysicalFile(store.PathOf(thumb == true ? thumbnail : file), "image/jpeg");
         }).AllowAnonymous().ExcludeFromDescription();
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
-        categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, ConsoleContext resolve) =>
+        categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, CurrentCommunity resolve) =>
             TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))));
-        categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
+        categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             var c = await s.CreateCategoryAsync(await resolve.ResolveAsync(input.CommunityId), input);
             return TypedResults.Created($"/api/work-order-categories/{c.Id}", CategoryRow.Of(c));
-        }).RequireAuthorization(Policies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         categories.MapPut("/{id:guid}", async (Guid id, CategoryInput input, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.UpdateCategoryAsync(id, input))))
-            .RequireAuthorization(Policies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         categories.MapPost("/{id:guid}/retire", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, true))))
-            .RequireAuthorization(Policies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         categories.MapPost("/{id:guid}/restore", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, false))))
-            .RequireAuthorization(Policies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         categories.MapPut("/{id:guid}/default-handler", async (Guid id, HandlerInput? handler, WorkOrderSetupService s) =>
-            TypedResults.Ok(CategoryRow.Of(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(Policies.ManageWorkOrders);
+            TypedResults.Ok(CategoryRow.Of(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
 
         // 派单规则 and 值班表: read by the console, changed by the office.
         var rules = app.MapGroup("/api/routing-rules").WithTags("Work orders").RequireAuthorization(Policies.Console);
-        rules.MapGet("/", async (Guid? communityId, WorkOrderSetupService s, ConsoleContext resolve) => TypedResults.Ok(await s.RulesAsync(await resolve.ResolveAsync(communityId))));
-        rules.MapPost("/", async (RuleInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
+        rules.MapGet("/", async (Guid? communityId, WorkOrderSetupService s, CurrentCommunity resolve) => TypedResults.Ok(await s.RulesAsync(await resolve.ResolveAsync(communityId))));
+        rules.MapPost("/", async (RuleInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             var community = await resolve.ResolveAsync(input.CommunityId);
             var rule = await s.AddRuleAsync(community, input);
             return TypedResults.Created($"/api/routing-rules/{rule.Id}", (await s.RulesAsync(community)).Single(r => r.Id == rule.Id));
-        }).RequireAuthorization(Policies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         rules.MapPut("/{id:guid}", async (Guid id, RuleInput input, WorkOrderSetupService s) =>
         {
             var rule = await s.UpdateRuleAsync(id, input);
             return TypedResults.Ok((await s.RulesAsync(rule.CommunityId)).Single(r => r.Id == rule.Id));
-        }).RequireAuthorization(Policies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         rules.MapPost("/{id:guid}/move", async (Guid id, bool up, WorkOrderSetupService s) =>
         {
             await s.MoveRuleAsync(id, up);
             return TypedResults.NoContent();
-        }).RequireAuthorization(Policies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         rules.MapDelete("/{id:guid}", async (Guid id, WorkOrderSetupService s) =>
         {
             await s.RemoveRuleAsync(id);
             return TypedResults.NoContent();
-        }).RequireAuthorization(Policies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
         var onCall = app.MapGroup("/api/on-call").WithTags("Work orders").RequireAuthorization(Policies.Console);
-        onCall.MapGet("/", async (Guid? communityId, DateOnly? from, DateOnly? to, WorkOrderSetupService s, ConsoleContext resolve, TimeProvider clock) =>
+        onCall.MapGet("/", async (Guid? communityId, DateOnly? from, DateOnly? to, WorkOrderSetupService s, CurrentCommunity resolve, TimeProvider clock) =>
         {
             var f = from ?? Infrastructure.Time.ChinaTime.Today(clock);
             return TypedResults.Ok(await s.DutiesAsync(await resolve.ResolveAsync(communityId), f, to ?? f.AddDays(30)));
         });
-        onCall.MapPut("/{date}", async (DateOnly date, DutyInput input, WorkOrderSetupService s, ConsoleContext resolve) =>
-            TypedResults.Ok(await s.SetDutyAsync(await resolve.ResolveAsync(input.CommunityId), date, input))).RequireAuthorization(Policies.ManageWorkOrders);
-        onCall.MapDelete("/{date}", async (DateOnly date, Guid? communityId, WorkOrderSetupService s, ConsoleContext resolve) =>
+        onCall.MapPut("/{date}", async (DateOnly date, DutyInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
+            TypedResults.Ok(await s.SetDutyAsync(await resolve.ResolveAsync(input.CommunityId), date, input))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        onCall.MapDelete("/{date}", async (DateOnly date, Guid? communityId, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             await s.RemoveDutyAsync(await resolve.ResolveAsync(communityId), date);
             return TypedResults.NoContent();
-        }).RequireAuthorization(Policies.ManageWorkOrders);
-    }
-
-    /// <summary>The working-day calendar: anyone in the console reads it, the system administrator edits it.</summary>
-    public static void MapCalendarApi(this WebApplication app)
-    {
-        var api = app.MapGroup("/api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Console);
-        api.MapGet("/", async (int? year, WorkCalendarService c, TimeProvider clock) =>
-            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year)));
-        api.MapPut("/{date}", async (DateOnly date, CalendarDayInput input, WorkCalendarService c) => TypedResults.Ok(await c.SetAsync(date, input)))
-            .RequireAuthorization(Policies.ManageCalendar);
-        api.MapDelete("/{date}", async (DateOnly date, WorkCalendarService c) =>
-        {
-            await c.RemoveAsync(date);
-            return TypedResults.NoContent();
-        }).RequireAuthorization(Policies.ManageCalendar);
-
-        var notes = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
-        notes.MapGet("/", async (bool? unread, Notifications.NotificationsService n) => TypedResults.Ok(await n.ListAsync(unread ?? false)));
-        notes.MapGet("/unread-count", async (Notifications.NotificationsService n) => TypedResults.Ok(new { count = await n.UnreadAsync() }));
-        notes.MapPost("/{id:guid}/read", async (Guid id, Notifications.NotificationsService n) =>
-        {
-            await n.OpenAsync(id);
-            return TypedResults.NoContent();
-        }).RequireAntiforgeryForCookies();
-        notes.MapPost("/read-all", async (Notifications.NotificationsService n) => TypedResults.Ok(new { count = await n.MarkAllReadAsync() }))
-            .RequireAntiforgeryForCookies();
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
     }
 
     /// <summary>The period of the metrics: the given dates, else the last 30 days (China dates).</summary>
@@ -215,7 +188,7 @@ public static class WorkOrdersApi
         return prepared;
     }
 
-    public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrdersService s, ConsoleContext resolve)
+    public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrdersService s, CurrentCommunity resolve)
     {
         var order = await s.CreateAsync(await resolve.ResolveAsync(input.CommunityId), input);
         return TypedResults.Created($"/api/work-orders/{order.Id}", await s.CreatedDetailAsync(order));

@@ -1,3 +1,4 @@
+using Linli.Web.Features.Calendar;
 using System.Globalization;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Partners;
@@ -99,7 +100,7 @@ public sealed record CategoryRow(Guid Id, Guid? ParentId, string Name, int Respo
 /// to them; a partner unit's or team's people only what is dispatched to their unit or team. Anything else is a 404.
 /// </summary>
 public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t,
-    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, Notifications.WorkOrderNotifier notifier, WorkOrderNumbers numbers,
+    Infrastructure.Media.PhotoStore photos, WorkCalendarService calendar, WorkOrderNotifier notifier, WorkOrderNumbers numbers,
     Infrastructure.Caching.ReferenceCache cache, Residents.ResidentsService residents, InsertBatcher inserts)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();

@@ -95,27 +95,10 @@ public static class AuthSetup
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden);
         });
 
+        // The platform's two policies; each module adds its own (e.g. WorkOrderPolicies) in its AddX().
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Console, p => p.RequireAuthenticatedUser().RequireRole(Roles.StaffRoles).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ManagePlaces, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ManageUsers, p => p.RequireRole(Roles.Secretary, Roles.SecurityAdmin).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ReadAudit, p => p.RequireRole(Roles.AuditAdmin).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ManageCommunities, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ManageCalendar, p => p.RequireRole(Roles.SystemAdmin).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.Resident, p => p.RequireAuthenticatedUser())
-            // The registry: grid members read it too, limited to their grids (TenantScope.LimitedToGrids).
-            .AddPolicy(Policies.Registry, p => p.RequireRole(Roles.RegistryReaders).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.RevealIdNumbers, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
-            // Staff, grid members and volunteers go door to door; volunteers are not console staff (no TOTP).
-            .AddPolicy(Policies.Survey, p => p.RequireAssertion(ctx => ctx.User.IsInRole(Roles.Volunteer)
-                || (ctx.User.HasTwoFactor() && (ctx.User.IsInRole(Roles.Staff) || ctx.User.IsInRole(Roles.Secretary) || ctx.User.IsInRole(Roles.GridMember)))))
-            .AddPolicy(Policies.Metrics, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.SubdistrictAdmin).RequireClaim(LinliClaims.TwoFactor))
-            // Inspection walks: the office's staff and grid members walk the estates (grid members their own grids' buildings).
-            .AddPolicy(Policies.Inspections, p => p.RequireRole(Roles.Staff, Roles.Secretary, Roles.GridMember).RequireClaim(LinliClaims.TwoFactor))
-            // The office sets up its work orders: categories, routing rules, the on-call list.
-            .AddPolicy(Policies.ManageWorkOrders, p => p.RequireRole(Roles.Staff, Roles.Secretary).RequireClaim(LinliClaims.TwoFactor))
-            .AddPolicy(Policies.ReadReveals, p => p.RequireRole(Roles.Secretary).RequireClaim(LinliClaims.TwoFactor));
+            .AddPolicy(Policies.Resident, p => p.RequireAuthenticatedUser());
         return builder;
     }
 
@@ -150,4 +133,11 @@ public static class AuthSetup
         }
         await next();
     });
+}
+
+public static class PolicyBuilding
+{
+    /// <summary>One of the roles, signed in with the second factor (every console role's policy is of this shape).</summary>
+    public static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder RequireStaffRole(this Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder p, params string[] roles) =>
+        p.RequireRole(roles).RequireClaim(LinliClaims.TwoFactor);
 }

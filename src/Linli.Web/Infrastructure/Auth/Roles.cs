@@ -37,24 +37,11 @@ public static class Roles
     public static bool IsStaff(IEnumerable<string> roles) => roles.Any(r => StaffRoles.Contains(r));
 }
 
-/// <summary>Authorization policy names.</summary>
+/// <summary>The platform's policy names; modules name their own (e.g. <c>WorkOrderPolicies</c>).</summary>
 public static class Policies
 {
     public const string Console = nameof(Console);
-    public const string ManagePlaces = nameof(ManagePlaces);
-    public const string ManageUsers = nameof(ManageUsers);
-    public const string ReadAudit = nameof(ReadAudit);
-    public const string ManageCommunities = nameof(ManageCommunities);
-    public const string ManageCalendar = nameof(ManageCalendar);
     public const string Resident = nameof(Resident);
-    public const string Registry = nameof(Registry);
-    public const string ManageRegistry = nameof(ManageRegistry);
-    public const string RevealIdNumbers = nameof(RevealIdNumbers);
-    public const string ReadReveals = nameof(ReadReveals);
-    public const string Survey = nameof(Survey);
-    public const string Metrics = nameof(Metrics);
-    public const string Inspections = nameof(Inspections);
-    public const string ManageWorkOrders = nameof(ManageWorkOrders);
 }
 
 /// <summary>Claim types Linli adds to a principal.</summary>

@@ -43,7 +43,7 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
     public DbSet<Features.WorkOrders.WorkOrderMetricsCell> WorkOrderMetricsCells => Set<Features.WorkOrders.WorkOrderMetricsCell>();
     public DbSet<Features.WorkOrders.WorkOrderMetricsMonth> WorkOrderMetricsMonths => Set<Features.WorkOrders.WorkOrderMetricsMonth>();
     public DbSet<Features.WorkOrders.WorkOrderMetricsChange> WorkOrderMetricsChanges => Set<Features.WorkOrders.WorkOrderMetricsChange>();
-    public DbSet<Features.WorkOrders.CalendarDay> CalendarDays => Set<Features.WorkOrders.CalendarDay>();
+    public DbSet<Features.Calendar.CalendarDay> CalendarDays => Set<Features.Calendar.CalendarDay>();
     public DbSet<Features.WorkOrders.RoutingRule> RoutingRules => Set<Features.WorkOrders.RoutingRule>();
     public DbSet<Features.WorkOrders.OnCallDuty> OnCallDuties => Set<Features.WorkOrders.OnCallDuty>();
     public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();

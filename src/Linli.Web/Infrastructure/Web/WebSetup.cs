@@ -25,10 +25,8 @@ public static class WebSetup
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Features";
-                o.Conventions.AuthorizeFolder("/Console", Policies.Console);
-                o.Conventions.AuthorizeFolder("/Users", Policies.ManageUsers);
-                o.Conventions.AuthorizeFolder("/Audit", Policies.ReadAudit);
-                o.Conventions.AddPageRoute("/Console/Estates/Edit", "console/estates/new");
+                // Every module's console pages live in its Console/ folder: all of them need the console policy.
+                o.Conventions.Add(new ConsoleFolderConvention());
             })
             .AddViewLocalization();
         // Chinese text goes out as UTF-8, not as &#x...; escapes (a third of the bytes on a weak phone network).
@@ -108,4 +106,15 @@ public static class WebSetup
     public static bool IsElderMode(this HttpContext ctx) => ctx.Request.Cookies[ElderCookie] == "1";
 
     public static bool HasFlash(this HttpContext ctx) => ctx.Request.Cookies.ContainsKey(FlashCookie);
+}
+
+/// <summary>Pages in a <c>Console/</c> folder of any module (and the console's own shell) need the <see cref="Policies.Console"/> policy.</summary>
+internal sealed class ConsoleFolderConvention : Microsoft.AspNetCore.Mvc.ApplicationModels.IPageApplicationModelConvention
+{
+    public void Apply(Microsoft.AspNetCore.Mvc.ApplicationModels.PageApplicationModel model)
+    {
+        var path = model.ViewEnginePath;
+        if (path.StartsWith("/Console/", StringComparison.Ordinal) || path.Contains("/Console/", StringComparison.Ordinal))
+            model.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Policies.Console));
+    }
 }

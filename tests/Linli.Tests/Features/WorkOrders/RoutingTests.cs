@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Linli.Tests.Support;
 using Linli.Web.Features.WorkOrders;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;

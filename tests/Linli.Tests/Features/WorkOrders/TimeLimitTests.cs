@@ -4,6 +4,7 @@ using System.Text.Json;
 using Linli.Tests.Support;
 using Linli.Web.Features.Notifications;
 using Linli.Web.Features.WorkOrders;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
-using Linli.Web.Features.Console;
+using Linli.Web.Features.Residents;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
@@ -21,7 +22,7 @@ public static class ImportApi
 
     public static void MapImportApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/residents/imports").WithTags("Residents").RequireAuthorization(Policies.ManageRegistry);
+        var api = app.MapGroup("/api/residents/imports").WithTags("Residents").RequireAuthorization(ResidentPolicies.ManageRegistry);
         api.MapGet("/template", TemplateAsync);
         api.MapPost("/", UploadAsync).RequireAntiforgeryForCookies().WithMetadata(new UploadLimitAttribute(ResidentImporter.MaxBytes))
             .Accepts<IFormFile>("multipart/form-data");
@@ -47,7 +48,7 @@ public static class ImportApi
     }
 
     /// <summary>multipart/form-data with the workbook in "file" (and "communityId" for someone who sees several).</summary>
-    public static async Task<Created<ImportJobView>> UploadAsync(HttpContext ctx, ResidentImporter importer, ConsoleContext console)
+    public static async Task<Created<ImportJobView>> UploadAsync(HttpContext ctx, ResidentImporter importer, CurrentCommunity console)
     {
         var form = await ReadFormAsync(ctx);
         Guid? communityId = Guid.TryParse(form["communityId"], out var c) ? c : null;

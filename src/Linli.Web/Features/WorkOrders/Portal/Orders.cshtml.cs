@@ -1,0 +1,19 @@
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Features.Residents;
+using Linli.Web.Features.Shared;
+using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Errors;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Web.Features.WorkOrders.Portal;
+
+/// <summary>随手拍 on the phone: the resident's own reports, newest first.</summary>
+[Authorize(Policy = Policies.Resident)]
+public sealed class OrdersModel(WorkOrdersService orders) : LinliPageModel
+{
+    public List<WorkOrderRow> Rows { get; private set; } = [];
+
+    public async Task OnGetAsync() => Rows = await orders.ListAsync(null, mine: true);
+}
