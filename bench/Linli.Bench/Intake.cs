@@ -7,6 +7,7 @@ using System.Text.Json;
 using Linli.Web.Features.Demo;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Operations;
+using Linli.Web.Features.WorkOrders;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

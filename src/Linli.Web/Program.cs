@@ -6,6 +6,7 @@ using Linli.Web.Features.Grids;
 using Linli.Web.Features.Inspections;
 using Linli.Web.Features.Notifications;
 using Linli.Web.Features.Places;
+using Linli.Web.Features.Portal;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Features.Residents;
 using Linli.Web.Features.Residents.Import;
@@ -25,7 +26,8 @@ builder.AddLinliWeb();
 builder.AddLinliOperations();
 StartupGate.AddStartupGate(builder);
 
-// Features
+// Features (each module's AddX registers its services, policies, navigation and jobs)
+builder.AddPortal();
 builder.AddAccounts();
 builder.AddUsers();
 builder.AddPlaces();
@@ -56,15 +58,15 @@ if (args is ["divisions", ..])
 if (args is ["admin", ..])
 {
     await app.Services.MigrateAsync();
-    await app.Services.SeedDemoIfEmptyAsync();
+    await app.Services.RunStartupTasksAsync();
     return await AdminCommand.RunAsync(app.Services, args, Console.Out, Console.In);
 }
 
-// The schema first (data-protection keys live in the database and are read as the server starts), then the demo
-// runs while the server starts; requests wait for it at the gate.
+// The schema first (data-protection keys live in the database and are read as the server starts), then the start-up
+// tasks (roles, the bundled calendar, the demo) run while the server starts; requests wait for them at the gate.
 await app.Services.MigrateAsync();
 var gate = app.Services.GetRequiredService<StartupGate>();
-gate.Start(() => app.Services.SeedDemoIfEmptyAsync());
+gate.Start(() => app.Services.RunStartupTasksAsync());
 StartupGate.Use(app);
 app.UseLinliWeb();
 app.MapLinliHealth();

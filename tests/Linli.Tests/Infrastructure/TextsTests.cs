@@ -19,18 +19,58 @@ public sealed partial class TextsTests
         Texts.For(Texts.English).Values.ShouldAllBe(v => !string.IsNullOrWhiteSpace(v));
     }
 
+    /// <summary>Every .cs and .cshtml of the app (migrations aside) with its text.</summary>
+    private static IEnumerable<(string Path, string Text)> Sources() =>
+        Directory.EnumerateFiles(SourceRoot(), "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".cs") || f.EndsWith(".cshtml")) && !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains("Migrations"))
+            .Select(f => (f, File.ReadAllText(f)));
+
+    /// <summary>The first segments of the keys the modules define ("workorders", "field", …): found, not listed.</summary>
+    private static HashSet<string> Prefixes() => Texts.For(Texts.Chinese).Keys.Select(k => k[..k.IndexOf('.')]).ToHashSet();
+
+    [Fact]
+    public void Every_module_carries_its_texts_in_both_languages()
+    {
+        var files = Texts.Files().ToList();
+        files.Select(f => f.Module).Distinct().Count().ShouldBeGreaterThan(10);
+        foreach (var module in files.GroupBy(f => f.Module))
+            module.Select(f => f.Culture).Order().ShouldBe(Texts.Cultures.Order(), module.Key);
+        // Each text file lies beside its module's code, in its Texts/ folder.
+        foreach (var (module, culture, _) in files)
+            File.Exists(Path.Combine(SourceRoot(), module, "Texts", culture + ".json")).ShouldBeTrue($"{module}/Texts/{culture}.json");
+    }
+
     [Fact]
     public void Every_text_key_used_in_the_code_exists_in_both_languages()
     {
+        var prefixes = Prefixes();
         var used = new HashSet<string>();
-        foreach (var file in Directory.EnumerateFiles(SourceRoot(), "*.*", SearchOption.AllDirectories)
-                     .Where(f => (f.EndsWith(".cs") || f.EndsWith(".cshtml")) && !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains("Migrations")))
-        {
-            foreach (Match m in KeyRegex().Matches(File.ReadAllText(file))) used.Add(m.Groups[1].Value);
-        }
+        foreach (var (_, text) in Sources())
+            foreach (Match m in KeyRegex().Matches(text))
+                if (prefixes.Contains(m.Groups[1].Value)) used.Add(m.Groups[0].Value.Trim('"'));
         used.Count.ShouldBeGreaterThan(100);
-        var missing = used.Where(k => !Texts.For(Texts.Chinese).ContainsKey(k) || !Texts.For(Texts.English).ContainsKey(k)).ToList();
+        var missing = used.Where(k => !Texts.For(Texts.Chinese).ContainsKey(k) || !Texts.For(Texts.English).ContainsKey(k)).Order().ToList();
         missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Every_text_key_is_used_by_some_code()
+    {
+        // A key is used when the code names it, or builds it from a named stem: "workorders.status." + s, $"tag.{kind}".
+        var literals = new HashSet<string>();
+        var stems = new List<string>();
+        foreach (var (_, text) in Sources())
+        {
+            foreach (Match m in LiteralRegex().Matches(text))
+            {
+                var value = m.Groups[1].Value;
+                if (value.EndsWith('.') || value.EndsWith('_')) stems.Add(value);
+                else literals.Add(value);
+            }
+            foreach (Match m in InterpolatedStemRegex().Matches(text)) stems.Add(m.Groups[1].Value);
+        }
+        var unused = Texts.For(Texts.Chinese).Keys.Where(k => !literals.Contains(k) && !stems.Any(k.StartsWith)).Order().ToList();
+        unused.ShouldBeEmpty();
     }
 
     [Fact]
@@ -78,7 +118,15 @@ public sealed partial class TextsTests
                     Texts.For(culture).ContainsKey(prefix + name).ShouldBeTrue($"{culture} lacks {prefix}{name}");
     }
 
-    // T["key"], T.Get("key"), t.Get("key"), t["key"], and keys passed to DomainException / validators.
-    [GeneratedRegex("\"((?:account|action|app|audit|board|buildings|calendar|categories|communities|console|error|estates|export|field|grids|import|inspections|list|metrics|nav|notifications|notify|oncall|places|portal|prefs|profile|residents|routing|survey|photos|users|validation|workorders)\\.[a-z0-9_]*[a-z0-9])\"")]
+    // A string literal shaped like a key: "prefix.rest" (kept when the prefix is one the texts define).
+    [GeneratedRegex("\"([a-z_]+)\\.[a-z0-9_.]*[a-z0-9]\"")]
     private static partial Regex KeyRegex();
+
+    // Any literal that could be a key or a key's stem ("workorders.status.", "residents.id_").
+    [GeneratedRegex("\"([a-z_]+(?:\\.[a-zA-Z0-9_]+)*\\.?)\"")]
+    private static partial Regex LiteralRegex();
+
+    // $"workorders.status.{s}" and $"tag.{kind}": the stem before the first hole.
+    [GeneratedRegex("\\$\"([a-z_]+(?:\\.[a-zA-Z0-9_]+)*\\.)\\{")]
+    private static partial Regex InterpolatedStemRegex();
 }

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using System.Security.Claims;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
@@ -24,6 +25,9 @@ public static class AccountApi
 {
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(
+            new NavEntry(NavPlace.ConsoleMenu, "nav.change_password", "/account/password", null, 1010, "nav.account"),
+            new NavEntry(NavPlace.PortalTile, "nav.change_password", "/account/password", null, 600, Icon: "✱"));
         builder.Services.AddScoped<SignInService>();
         return builder;
     }

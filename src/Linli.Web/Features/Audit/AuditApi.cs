@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -47,6 +48,7 @@ public static class AuditApi
 {
     public static WebApplicationBuilder AddAuditLog(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(new NavEntry(NavPlace.ConsoleMenu, "nav.audit", "/console/audit", AuditPolicies.ReadAudit, 920, "nav.security"));
         AuditPolicies.Add(builder.Services);
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
             o.Conventions.AuthorizeFolder("/Audit", AuditPolicies.ReadAudit));

@@ -1,3 +1,5 @@
+using Linli.Web.Infrastructure.Operations;
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Auth;
 
 namespace Linli.Web.Features.Calendar;
@@ -7,8 +9,10 @@ public static class CalendarModule
 {
     public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(new NavEntry(NavPlace.ConsoleMenu, "nav.calendar", "/console/calendar", CalendarPolicies.ManageCalendar, 820, "nav.system"));
         CalendarPolicies.Add(builder.Services);
         builder.Services.AddScoped<WorkCalendarService>();
+        builder.Services.AddStartupTask<BundledCalendarSeed>();
         return builder;
     }
 
@@ -26,4 +30,13 @@ public static class CalendarModule
             return TypedResults.NoContent();
         }).RequireAuthorization(CalendarPolicies.ManageCalendar);
     }
+}
+
+/// <summary>The bundled State Council days go into an empty calendar table, on every deployment.</summary>
+public sealed class BundledCalendarSeed : Infrastructure.Operations.IStartupTask
+{
+    public int Order => 100;
+
+    public Task RunAsync(IServiceProvider services, CancellationToken ct) =>
+        WorkCalendarService.EnsureBundledAsync(services.GetRequiredService<Infrastructure.Data.AppDbContext>(), ct);
 }

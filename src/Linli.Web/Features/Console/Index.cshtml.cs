@@ -1,17 +1,11 @@
-using Linli.Web.Infrastructure.Tenancy;
-using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
-using Linli.Web.Infrastructure.Auth;
 
 namespace Linli.Web.Features.Console;
 
-public sealed class IndexModel(CurrentCommunity console, PlacesService places) : LinliPageModel
+/// <summary>The staff home page: the panels the modules contribute for the signed-in role (<see cref="Infrastructure.Web.WidgetPlace.ConsoleHome"/>).</summary>
+public sealed class IndexModel : LinliPageModel
 {
-    public CommunityProfile? Profile { get; private set; }
-
-    public async Task OnGetAsync()
+    public void OnGet()
     {
-        if (Roles.CommunityWorkers.Any(User.IsInRole) && await console.CurrentAsync() is { } c)
-            Profile = await places.ProfileAsync(c.Id);
     }
 }

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
@@ -65,23 +66,23 @@ public static class DemoSeeder
         new("13900000001", "王秀兰", Roles.Resident, "130108007024"),
     ];
 
-    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder) => builder;
-
-    /// <summary>Creates the roles (always) and, on an empty database with Demo:Seed, the demo.</summary>
-    public static async Task SeedDemoIfEmptyAsync(this IServiceProvider services, CancellationToken ct = default)
+    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
     {
-        await using var scope = services.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
-        sp.GetRequiredService<TenantScope>().UseSystem();
+        builder.Services.AddStartupTask<DemoSeed>();
+        return builder;
+    }
+
+    /// <summary>The demo, last of the start-up tasks: on an empty database with Demo:Seed (roles and the calendar are the platform's).</summary>
+    private sealed class DemoSeed : IStartupTask
+    {
+        public int Order => 1000;
+
+        public Task RunAsync(IServiceProvider services, CancellationToken ct) => SeedDemoIfEmptyAsync(services, ct);
+    }
+
+    private static async Task SeedDemoIfEmptyAsync(IServiceProvider sp, CancellationToken ct)
+    {
         var db = sp.GetRequiredService<AppDbContext>();
-        var roles = sp.GetRequiredService<RoleManager<AppRole>>();
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new AppRole(role));
-        }
-
-        await Calendar.WorkCalendarService.EnsureBundledAsync(db, ct);
-
         var config = sp.GetRequiredService<IConfiguration>();
         if (!config.GetValue<bool>("Demo:Seed")) return;
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Linli.Demo");
@@ -91,7 +92,7 @@ public static class DemoSeeder
             log.LogInformation("Demo data loaded: {Communities} communities", Communities.Length);
         }
         var lifetime = sp.GetRequiredService<IHostApplicationLifetime>();
-        var server = services.GetRequiredService<IServer>();
+        var server = sp.GetRequiredService<IServer>();
         lifetime.ApplicationStarted.Register(() => PrintLogins(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []));
     }
 

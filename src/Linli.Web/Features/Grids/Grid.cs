@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -29,7 +30,7 @@ public enum RedButlerRole
 /// an entrance in at most one micro-grid, and a micro-grid stays inside its parent grid's buildings.
 /// "Small matters stay in the grid."
 /// </summary>
-public sealed class Grid : ICommunityOwned
+public sealed class Grid : IReferenceData
 {
     public const int NameMax = 50;
 
@@ -85,7 +86,7 @@ public sealed class Grid : ICommunityOwned
 }
 
 /// <summary>A building (EntranceNumber 0) or one entrance assigned to a grid or micro-grid.</summary>
-public sealed class GridArea : ICommunityOwned
+public sealed class GridArea : IReferenceData
 {
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid CommunityId { get; private set; }
@@ -107,7 +108,7 @@ public sealed class GridArea : ICommunityOwned
 }
 
 /// <summary>A member of a grid's red-butler team; linked to an account when the person has one.</summary>
-public sealed class GridMember : ICommunityOwned
+public sealed class GridMember : IReferenceData
 {
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid CommunityId { get; private set; }

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
@@ -17,6 +18,7 @@ public static class GridsApi
 {
     public static WebApplicationBuilder AddGrids(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(new NavEntry(NavPlace.ConsoleMenu, "nav.grids", "/console/grids", PlacePolicies.ReadPlaces, 130, "nav.places"));
         builder.Services.AddScoped<GridsService>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
@@ -11,6 +12,7 @@ public static class InspectionsApi
 {
     public static WebApplicationBuilder AddInspections(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(new NavEntry(NavPlace.ConsoleMenu, "nav.inspections", "/console/inspections", InspectionPolicies.Inspections, 340, "nav.service"));
         InspectionPolicies.Add(builder.Services);
         builder.Services.AddScoped<InspectionsService>();
         return builder;

@@ -9,6 +9,9 @@ public static class NotificationsModule
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<NotificationsService>();
+        builder.Services.AddWidget(
+            new Widget(WidgetPlace.ConsoleHeader, typeof(BellViewComponent), null, 10),
+            new Widget(WidgetPlace.PortalHeader, typeof(BellViewComponent), null, 10));
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -18,7 +19,7 @@ public enum PartnerKind
 /// A unit that works with the community: a property company or a partner unit. A simple record for now (work orders
 /// are dispatched to it; its people see those orders); the partners module grows it (resources, projects, hours).
 /// </summary>
-public sealed class PartnerUnit : ICommunityOwned
+public sealed class PartnerUnit : IReferenceData
 {
     public const int NameMax = 60;
 

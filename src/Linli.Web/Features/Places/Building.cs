@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ public enum BuildingKind
 /// A building 楼栋 of an estate, with its entrances 单元 and homes 户. Creating a building creates its homes in one
 /// step, numbered the usual way: entrance-floor-home, e.g. 1-1801 is entrance 1, floor 18, home 01.
 /// </summary>
-public sealed class Building : ICommunityOwned
+public sealed class Building : IReferenceData
 {
     public const int NumberMax = 20;
     public const int MaxFloors = 99;
@@ -105,7 +106,7 @@ public sealed class Entrance : ICommunityOwned
 }
 
 /// <summary>A home 户: a dwelling at building + entrance + floor + number.</summary>
-public sealed class Home : ICommunityOwned
+public sealed class Home : IReferenceData
 {
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid CommunityId { get; private set; }

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
@@ -58,4 +59,12 @@ public sealed class CommunitiesService(AppDbContext db, Texts t, TimeProvider cl
         await db.SaveChangesAsync(ct);
         return community;
     }
+}
+
+/// <summary>The tenants' names for the shells (<see cref="CurrentCommunity"/>): the visible communities of the ids, by division code.</summary>
+public sealed class CommunityDirectory(AppDbContext db) : ITenantDirectory
+{
+    public async Task<IReadOnlyList<TenantCommunity>> ListAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default) =>
+        await db.Communities.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.DivisionCode)
+            .Select(c => new TenantCommunity(c.Id, c.DivisionCode, c.Name, c.ShortName, c.SubdistrictCode)).ToListAsync(ct);
 }

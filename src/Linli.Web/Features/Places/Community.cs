@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places.Divisions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -8,7 +9,7 @@ namespace Linli.Web.Features.Places;
 /// A community 社区 (residents' committee): the tenant. Carries its official 12-digit division code and the codes
 /// of the subdistrict, district and city above it (the first 9, 6 and 4 digits).
 /// </summary>
-public sealed class Community
+public sealed class Community : ITenant
 {
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public string DivisionCode { get; private set; } = "";

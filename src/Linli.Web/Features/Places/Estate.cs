@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Linli.Web.Features.Places;
 
 /// <summary>An estate 小区: a residential compound of a community.</summary>
-public sealed class Estate : ICommunityOwned
+public sealed class Estate : IReferenceData
 {
     public const int NameMax = 50;
     public const int AddressMax = 100;

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,12 +25,17 @@ public static class PlacesApi
 {
     public static WebApplicationBuilder AddPlaces(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(
+            new NavEntry(NavPlace.ConsoleMenu, "nav.profile", "/console/community", PlacePolicies.ReadPlaces, 110, "nav.places"),
+            new NavEntry(NavPlace.ConsoleMenu, "nav.estates", "/console/estates", PlacePolicies.ReadPlaces, 120, "nav.places", Also: ["/console/buildings"]),
+            new NavEntry(NavPlace.ConsoleMenu, "nav.communities", "/console/communities", PlacePolicies.ManageCommunities, 810, "nav.system"));
+        builder.Services.AddWidget(new Widget(WidgetPlace.ConsoleHome, typeof(ProfileTilesViewComponent), PlacePolicies.ReadPlaces, 100));
         PlacePolicies.Add(builder.Services);
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
             o.Conventions.AddPageRoute("/Places/Console/Estates/Edit", "console/estates/new"));
         builder.Services.AddScoped<PlacesService>();
         builder.Services.AddScoped<CommunitiesService>();
-        builder.Services.AddScoped<CurrentCommunity>();
+        builder.Services.AddScoped<ITenantDirectory, CommunityDirectory>();
         return builder;
     }
 

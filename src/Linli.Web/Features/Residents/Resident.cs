@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -33,7 +34,7 @@ public enum RelationToHead
 /// A resident 居民. The ID number is stored only encrypted (<see cref="IdNumberCipher"/>) with a keyed hash for exact
 /// lookup and a masked form for screens; birth date and gender come from it when it is given.
 /// </summary>
-public sealed class Resident : ICommunityOwned
+public sealed class Resident : IReferenceData
 {
     public const int NameMax = 50;
 

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Privacy;
@@ -27,6 +28,11 @@ public static class ResidentsApi
 {
     public static WebApplicationBuilder AddResidents(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(
+            new NavEntry(NavPlace.ConsoleMenu, "nav.residents", "/console/residents", ResidentPolicies.Registry, 210, "nav.registry", Also: ["/console/homes"]),
+            new NavEntry(NavPlace.ConsoleMenu, "residents.reveals_title", "/console/residents/reveals", ResidentPolicies.ReadReveals, 220, "nav.registry"),
+            new NavEntry(NavPlace.PortalTile, "survey.title", "/survey", ResidentPolicies.Survey, 10, Icon: "✎"),
+            new NavEntry(NavPlace.PortalTile, "portal.household", "/me/household", null, 400, Icon: "⌂"));
         ResidentPolicies.Add(builder.Services);
         var keyFile = Path.Combine(builder.Environment.ContentRootPath, "data", "field-keys.json");
         builder.Services.AddSingleton(sp => FieldCryptoKeys.Load(builder.Configuration, builder.Configuration["Crypto:KeyFile"] ?? keyFile));

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -18,7 +19,7 @@ public enum TeamKind
 /// A volunteer team or community organisation. A simple record for now (work orders can be dispatched to it and its
 /// members see those); the teams module grows it (members, sessions, hours, star levels).
 /// </summary>
-public sealed class Team : ICommunityOwned
+public sealed class Team : IReferenceData
 {
     public const int NameMax = 60;
 

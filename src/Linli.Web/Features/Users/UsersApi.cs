@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using System.Security.Claims;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,6 +12,7 @@ public static class UsersApi
 {
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(new NavEntry(NavPlace.ConsoleMenu, "nav.users", "/console/users", UserPolicies.ManageUsers, 910, "nav.security"));
         UserPolicies.Add(builder.Services);
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
             o.Conventions.AuthorizeFolder("/Users", UserPolicies.ManageUsers));

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -42,7 +43,7 @@ public enum RuleTarget
 /// send to wins. A rule may dispatch at once, so a report at night reaches the person on duty without waiting for the
 /// office to open.
 /// </summary>
-public sealed class RoutingRule : ICommunityOwned
+public sealed class RoutingRule : IReferenceData
 {
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid CommunityId { get; private set; }
@@ -111,7 +112,7 @@ public sealed class RoutingRule : ICommunityOwned
 /// 值班表: who is on duty for a day. A duty day runs from its office opening to the next day's, so the night belongs
 /// to the day it began (a report at 02:00 on Sunday goes to Saturday's duty).
 /// </summary>
-public sealed class OnCallDuty : ICommunityOwned
+public sealed class OnCallDuty : IReferenceData
 {
     public const int NoteMax = 100;
 

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
@@ -11,7 +12,7 @@ namespace Linli.Web.Features.WorkOrders;
 /// carries its time limits, whether it may appear on the public board, whether it stays in the grid first, and the
 /// default handler the routing falls back to.
 /// </summary>
-public sealed class WorkOrderCategory : ICommunityOwned
+public sealed class WorkOrderCategory : IReferenceData
 {
     public const int NameMax = 30;
     public const int MaxHours = 24 * 90;

@@ -15,30 +15,16 @@ namespace Linli.Web.Features.WorkOrders;
 /// therefore happens exactly once.
 /// </summary>
 public sealed class WorkOrderClock(IServiceScopeFactory scopes, TimeProvider time, StartupGate gate, IConfiguration config, ILogger<WorkOrderClock> log)
-    : BackgroundService
+    : PeriodicJob(scopes, time, gate, log)
 {
     public const int Batch = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Clamp(config.GetValue("WorkOrders:ClockSeconds", 60), 1, 3600));
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
-        try { await gate.Ready.WaitAsync(stoppingToken); }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested) { return; } // the app is stopping anyway
-        var interval = TimeSpan.FromSeconds(Math.Clamp(config.GetValue("WorkOrders:ClockSeconds", 60), 1, 3600));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var changed = await RunOnceAsync(scope.ServiceProvider, stoppingToken);
-                if (changed > 0) log.LogInformation("Work-order clock: {Orders} orders warned, overdue or escalated", changed);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning("Work-order clock failed: {Error}", e.GetType().Name);
-            }
-            try { await Task.Delay(interval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
+        var changed = await RunOnceAsync(services, ct);
+        if (changed > 0) log.LogInformation("Work-order clock: {Orders} orders warned, overdue or escalated", changed);
     }
 
     /// <summary>One look at every order that is due; returns how many orders this process changed.</summary>

@@ -100,7 +100,7 @@ internal sealed record MetricsFacts(Guid TopCategoryId, string HandlerName, Guid
 }
 
 /// <summary>
-/// Keeps the rollup exact. <see cref="Record"/> runs in every save (AppDbContext): for each order added, changed or
+/// Keeps the rollup exact. <see cref="Record"/> runs in every save (<see cref="WorkOrderMetricsInterceptor"/>): for each order added, changed or
 /// removed whose metrics facts differ, it adds change rows to the same unit of work. <see cref="EnsureAsync"/> runs
 /// before the metrics read cells: a month never built is built from its orders, and a built month's change rows are
 /// folded into its cells and deleted in one statement (PostgreSQL) or one write transaction (SQLite), so each change is
@@ -351,29 +351,15 @@ public sealed class WorkOrderMetricsChangeConfiguration : IEntityTypeConfigurati
 /// do the same for their months whatever this has done, so it only saves them the time; several processes may run it.
 /// </summary>
 public sealed class WorkOrderMetricsMaintenance(IServiceScopeFactory scopes, TimeProvider time, Infrastructure.Operations.StartupGate gate, IConfiguration config,
-    ILogger<WorkOrderMetricsMaintenance> log) : BackgroundService
+    ILogger<WorkOrderMetricsMaintenance> log) : Infrastructure.Operations.PeriodicJob(scopes, time, gate, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval { get; } = TimeSpan.FromMinutes(Math.Clamp(config.GetValue("WorkOrders:MetricsRollupMinutes", 10), 1, 1440));
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
-        try { await gate.Ready.WaitAsync(stoppingToken); }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested) { return; } // the app is stopping anyway
-        var interval = TimeSpan.FromMinutes(Math.Clamp(config.GetValue("WorkOrders:MetricsRollupMinutes", 10), 1, 1440));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                scope.ServiceProvider.GetRequiredService<TenantScope>().UseSystem();
-                var started = time.GetTimestamp();
-                var months = await scope.ServiceProvider.GetRequiredService<WorkOrderMetricsRollup>().MaintainAsync(stoppingToken);
-                if (months > 0) log.LogInformation("Work-order metrics: {Months} months built or brought up to date in {Ms:F0} ms", months, time.GetElapsedTime(started).TotalMilliseconds);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning("Work-order metrics rollup failed: {Error}", e.GetType().Name);
-            }
-            try { await Task.Delay(interval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
+        services.GetRequiredService<TenantScope>().UseSystem();
+        var started = Clock.GetTimestamp();
+        var months = await services.GetRequiredService<WorkOrderMetricsRollup>().MaintainAsync(ct);
+        if (months > 0) log.LogInformation("Work-order metrics: {Months} months built or brought up to date in {Ms:F0} ms", months, Clock.GetElapsedTime(started).TotalMilliseconds);
     }
 }

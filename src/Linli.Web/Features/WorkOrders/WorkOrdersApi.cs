@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,13 @@ public static class WorkOrdersApi
 {
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
     {
+        builder.Services.AddNav(
+            new NavEntry(NavPlace.ConsoleMenu, "nav.orders", "/console/orders", WorkOrderPolicies.Orders, 310, "nav.service"),
+            new NavEntry(NavPlace.ConsoleMenu, "nav.categories", "/console/orders/categories", WorkOrderPolicies.ManageWorkOrders, 320, "nav.service"),
+            new NavEntry(NavPlace.ConsoleMenu, "nav.routing", "/console/orders/routing", WorkOrderPolicies.ManageWorkOrders, 330, "nav.service"),
+            new NavEntry(NavPlace.PortalTab, "nav.orders_resident", "/orders", null, 100, Icon: "✎"),
+            new NavEntry(NavPlace.PortalTile, "workorders.report", "/orders/new", null, 100, Icon: "✚"),
+            new NavEntry(NavPlace.PortalTile, "board.title", "/board/" + NavEntry.CommunityToken, null, 300, Icon: "☑"));
         WorkOrderPolicies.Add(builder.Services);
         builder.Services.AddScoped<WorkOrdersService>();
         builder.Services.AddScoped<WorkOrderSetupService>();
@@ -16,6 +24,7 @@ public static class WorkOrdersApi
         builder.Services.AddScoped<PublicBoard>();
         builder.Services.AddScoped<WorkOrderMetrics>();
         builder.Services.AddScoped<WorkOrderMetricsRollup>();
+        builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, WorkOrderMetricsInterceptor>();
         builder.Services.AddScoped<WorkOrderNotifier>();
         builder.Services.AddHostedService<WorkOrderClock>();
         builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -61,6 +62,7 @@ public static class AuthSetup
         services.AddScoped<IUserConfirmation<AppUser>, EnabledAccountConfirmation>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SecurityStampInterval);
         TicketCache.Register(services);
+        services.AddStartupTask<RoleSeed>();
 
         services.ConfigureApplicationCookie(o =>
         {

@@ -60,19 +60,17 @@ public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config)
 }
 
 /// <summary>
-/// Evicts the <see cref="ReferenceCache"/> after a save that changed what it keeps: the entities of the types it reads
-/// (their community's entries), or accounts, roles and scopes (everything).
+/// Data that a <see cref="ReferenceCache"/> entry may be built from: a module marks its entity with it, and every save
+/// that adds, changes or removes one evicts the community's entries.
+/// </summary>
+public interface IReferenceData : ICommunityOwned;
+
+/// <summary>
+/// Evicts the <see cref="ReferenceCache"/> after a save that changed what it keeps: entities marked
+/// <see cref="IReferenceData"/> (their community's entries), or accounts, roles and scopes (everything).
 /// </summary>
 public sealed class ReferenceCacheInterceptor(ReferenceCache cache) : SaveChangesInterceptor
 {
-    private static readonly HashSet<Type> CommunityTypes =
-    [
-        typeof(Features.WorkOrders.WorkOrderCategory), typeof(Features.WorkOrders.RoutingRule), typeof(Features.WorkOrders.OnCallDuty),
-        typeof(Features.Grids.Grid), typeof(Features.Grids.GridArea), typeof(Features.Grids.GridMember),
-        typeof(Features.Places.Estate), typeof(Features.Places.Building), typeof(Features.Places.Home),
-        typeof(Features.Residents.Resident), typeof(Features.Partners.PartnerUnit), typeof(Features.Teams.Team),
-    ];
-
     private static readonly HashSet<Type> GlobalTypes =
     [
         typeof(Auth.AppUser), typeof(Auth.UserScope), typeof(Microsoft.AspNetCore.Identity.IdentityUserRole<Guid>),
@@ -119,7 +117,7 @@ public sealed class ReferenceCacheInterceptor(ReferenceCache cache) : SaveChange
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
             var type = entry.Metadata.ClrType;
             if (GlobalTypes.Contains(type)) (changed ??= new()).All = true;
-            else if (CommunityTypes.Contains(type) && entry.Entity is ICommunityOwned owned) (changed ??= new()).Communities.Add(owned.CommunityId);
+            else if (entry.Entity is IReferenceData owned) (changed ??= new()).Communities.Add(owned.CommunityId);
         }
         if (changed is not null) _pending.AddOrUpdate(context, changed);
     }

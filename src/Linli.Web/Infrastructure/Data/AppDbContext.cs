@@ -104,63 +104,45 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
 
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ICommunityOwned).IsAssignableFrom(t.ClrType)))
         {
-            builder.Entity(type.ClrType).HasQueryFilter(TenantFilter(type.ClrType));
+            builder.Entity(type.ClrType).HasQueryFilter(Filter(nameof(FilterFor), type.ClrType));
         }
         // The tenant itself: a user sees the communities of the scope.
-        builder.Entity<Community>().HasQueryFilter(c => SeesAllCommunities || VisibleCommunityIds.Contains(c.Id));
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ITenant).IsAssignableFrom(t.ClrType)).ToList())
+        {
+            builder.Entity(type.ClrType).HasQueryFilter(Filter(nameof(TenantFilterFor), type.ClrType));
+        }
     }
 
-    private LambdaExpression TenantFilter(Type type)
+    private LambdaExpression Filter(string factory, Type type)
     {
-        // e => SeesAllCommunities || VisibleCommunityIds.Contains(e.CommunityId)
-        var method = typeof(AppDbContext).GetMethod(nameof(FilterFor), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var method = typeof(AppDbContext).GetMethod(factory, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
         return (LambdaExpression)method.MakeGenericMethod(type).Invoke(this, null)!;
     }
 
     private Expression<Func<T, bool>> FilterFor<T>() where T : ICommunityOwned =>
         e => SeesAllCommunities || VisibleCommunityIds.Contains(e.CommunityId);
 
+    private Expression<Func<T, bool>> TenantFilterFor<T>() where T : ITenant =>
+        e => SeesAllCommunities || VisibleCommunityIds.Contains(e.Id);
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
-        var metrics = Features.WorkOrders.WorkOrderMetricsRollup.Record(this);
-        try
-        {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        }
-        catch
-        {
-            Forget(metrics);
-            throw;
-        }
+        return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAppendOnly();
-        // The metrics' change rows of the orders saved here go into the same transaction (WorkOrderMetricsRollup).
-        var metrics = Features.WorkOrders.WorkOrderMetricsRollup.Record(this);
         try
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.Classify(e) == DbRefusal.Unique)
         {
-            Forget(metrics);
             // Two people saved the same thing at once (the check before saving passed for both): a clear 409, not a 500.
             throw new Errors.DomainException("error.duplicate");
         }
-        catch
-        {
-            Forget(metrics);
-            throw;
-        }
-    }
-
-    /// <summary>A failed save takes its metrics' change rows back: a retry records them again from the orders as they are then.</summary>
-    private void Forget(List<Features.WorkOrders.WorkOrderMetricsChange> changes)
-    {
-        foreach (var c in changes) Entry(c).State = EntityState.Detached;
     }
 
     /// <summary>At most this many changed rows go through <see cref="SaveChangesInOneBatchAsync"/> without BEGIN/COMMIT.</summary>
@@ -190,13 +172,6 @@ public abstract class AppDbContext(DbContextOptions options, TenantScope scope)
             Database.AutoTransactionBehavior = before;
         }
     }
-
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555, // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY
-        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     private void GuardAppendOnly()
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Linli.Web.Infrastructure.Tenancy;
 
 namespace Linli.Web.Infrastructure.Data;
@@ -22,7 +23,9 @@ public static class DataSetup
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantScope>();
         builder.Services.AddSingleton<Caching.ReferenceCache>();
-        builder.Services.AddSingleton<Caching.ReferenceCacheInterceptor>();
+        builder.Services.AddScoped<CurrentCommunity>();
+        // Interceptors of every save: the platform's and those the modules register (AddSingleton<IInterceptor, …>).
+        builder.Services.AddSingleton<IInterceptor, Caching.ReferenceCacheInterceptor>();
         builder.Services.AddSingleton<InsertBatcher>();
         var provider = ProviderOf(builder.Configuration);
         if (provider == DatabaseProvider.Postgres)
@@ -30,13 +33,13 @@ public static class DataSetup
             var cs = WithAutoPrepare(builder.Configuration.GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set."));
             builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, o) =>
-                o.UseLinliPostgres(cs).AddInterceptors(sp.GetRequiredService<Caching.ReferenceCacheInterceptor>()));
+                o.UseLinliPostgres(cs).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
         else
         {
             var cs = SqliteConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
             builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, o) =>
-                o.UseLinliSqlite(cs).AddInterceptors(sp.GetRequiredService<Caching.ReferenceCacheInterceptor>()));
+                o.UseLinliSqlite(cs).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
         // Data-protection keys (cookies, bearer tokens, antiforgery) live in the database, so several app nodes share them.
         builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("Linli");

@@ -153,10 +153,8 @@ public sealed class InsertBatcher : IAsyncDisposable, IDisposable
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is Errors.DomainException { TextKey: "error.duplicate" }) return true; // a unique index, as AppDbContext reports it
-            if (x is Npgsql.PostgresException p && p.SqlState.StartsWith("23", StringComparison.Ordinal)) return true; // integrity_constraint_violation
-            if (x is Microsoft.Data.Sqlite.SqliteException s && s.SqliteErrorCode == 19) return true; // SQLITE_CONSTRAINT
         }
-        return false;
+        return DbErrors.Classify(e) != DbRefusal.None;
     }
 
     private async Task SaveTogetherAsync(IReadOnlyList<Pending> batch)

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Localization;
 namespace Linli.Web.Infrastructure.Localization;
 
 /// <summary>
-/// Every text the user reads, one key per text, in two resource files: <c>zh-CN.json</c> (the default) and
-/// <c>en.json</c>. A test fails when a key used in code is missing from either file.
+/// Every text the user reads, one key per text. Each module keeps its own texts beside its code, in
+/// <c>Texts/zh-CN.json</c> (the default) and <c>Texts/en.json</c>, embedded as <c>Linli.Texts/…</c> resources and merged
+/// here at start; a key defined by two modules stops the start. Tests fail when a key used in code is missing from
+/// either language, or when a key is used by no code.
 /// </summary>
 public sealed class Texts : IStringLocalizer
 {
@@ -48,18 +50,38 @@ public sealed class Texts : IStringLocalizer
     /// <summary>Plain string, for code that is not a view.</summary>
     public string Get(string name, params object[] arguments) => arguments.Length == 0 ? this[name].Value : this[name, arguments].Value;
 
+    /// <summary>The embedded text files: module folder → culture → resource name.</summary>
+    public static IEnumerable<(string Module, string Culture, string Resource)> Files()
+    {
+        foreach (var name in typeof(Texts).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            // Linli.Texts/Features/WorkOrders/Texts/zh-CN.json
+            var parts = name[ResourcePrefix.Length..].Split('/');
+            if (parts is [.., "Texts", var file] && file.EndsWith(".json", StringComparison.Ordinal))
+                yield return (string.Join('/', parts[..^2]), file[..^".json".Length], name);
+        }
+    }
+
+    private const string ResourcePrefix = "Linli.Texts/";
+
     private static FrozenDictionary<string, FrozenDictionary<string, string>> Load()
     {
         var assembly = typeof(Texts).Assembly;
-        var result = new Dictionary<string, FrozenDictionary<string, string>>();
-        foreach (var culture in Cultures)
+        var maps = Cultures.ToDictionary(c => c, _ => new Dictionary<string, string>(StringComparer.Ordinal));
+        var owner = new Dictionary<(string, string), string>();
+        foreach (var (module, culture, resource) in Files())
         {
-            using var stream = assembly.GetManifestResourceStream($"Linli.Texts.{culture}.json")
-                ?? throw new InvalidOperationException($"Missing text resource {culture}.json");
-            var map = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
-                ?? throw new InvalidOperationException($"Empty text resource {culture}.json");
-            result[culture] = map.ToFrozenDictionary(StringComparer.Ordinal);
+            if (!maps.TryGetValue(culture, out var map)) throw new InvalidOperationException($"{resource}: unknown culture {culture}");
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            var texts = JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? throw new InvalidOperationException($"Empty text resource {resource}");
+            foreach (var (key, value) in texts)
+            {
+                if (!map.TryAdd(key, value))
+                    throw new InvalidOperationException($"The text key {key} is defined by both {owner[(culture, key)]} and {module}");
+                owner[(culture, key)] = module;
+            }
         }
-        return result.ToFrozenDictionary();
+        if (maps[Chinese].Count == 0) throw new InvalidOperationException("No text resources were embedded");
+        return maps.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

@@ -20,6 +20,7 @@ public static class WebSetup
     {
         var services = builder.Services;
         services.AddSingleton<Texts>();
+        services.AddScoped<Navigation>();
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
         services.AddRazorPages(o =>

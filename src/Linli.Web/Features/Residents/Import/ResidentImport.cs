@@ -399,8 +399,8 @@ public sealed class ImportRunner(ImportJobs jobs, IServiceScopeFactory scopes, I
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The exception's type only: messages may quote cell values (personal data).
-                log.LogWarning("Import {Job} failed: {Error}", job.Id, e.GetType().Name);
+                // Types and stack traces, not messages: a message may quote cell values (personal data).
+                log.LogWarning("Import {Job} failed: {Error}", job.Id, Infrastructure.Operations.ExceptionSummary.Of(e));
             }
         }
     }

@@ -3,7 +3,7 @@ using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Linli.Web.Infrastructure.Operations;
+namespace Linli.Web.Features.WorkOrders;
 
 /// <summary>
 /// The yardstick of the bench's <c>intake</c> scenario (bench/README.md): what one authenticated JSON POST that
