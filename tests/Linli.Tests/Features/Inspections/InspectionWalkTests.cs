@@ -354,7 +354,7 @@ public sealed class InspectionWalkTests(LinliFactory app)
         var pages = app.Anonymous();
         (await pages.PostFormAsync("/account/login", new() { ["Phone"] = phone, ["Password"] = "Welcome#2026" })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var page = await pages.GetStringAsync("/account/2fa/enrol");
-        var key = System.Text.RegularExpressions.Regex.Match(page, "id=\"totp-key\">([^<]+)<").Groups[1].Value.Replace(" ", "").ToUpperInvariant();
+        var key = Html.Text(page, "#totp-key").Replace(" ", "").ToUpperInvariant();
         (await pages.PostFormAsync("/account/2fa/enrol", new() { ["Code"] = Linli.Web.Features.Demo.Totp.Code(key, DateTimeOffset.UtcNow) })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return await app.ApiAsAsync(phone, "Welcome#2026", key);
     }

@@ -39,17 +39,16 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
     private static Task<string> SearchAsync(HttpClient client, string query) =>
         PostAsync(client, "Search", [("ResidentQuery", query)], htmx: true).ContinueWith(t => HtmlAsync(t.Result)).Unwrap();
 
-    private static string Category(string html, string name) =>
-        CategoryOption().Matches(html).First(m => m.Groups[2].Value == name).Groups[1].Value;
+    private static string Category(string html, string name) => Html.OptionValue(html, name);
 
     private static Guid Picked(string html, string name)
     {
-        var m = Regex.Match(html, "name=\"Pick\" value=\"([0-9a-f-]{36})\"[^>]*>\\s*<span class=\"picker-name\">" + name + "<");
-        m.Success.ShouldBeTrue($"{name} should be offered: {html}");
-        return Guid.Parse(m.Groups[1].Value);
+        var pick = Html.Parse(html).QuerySelectorAll("[name=Pick]").FirstOrDefault(b => b.QuerySelector(".picker-name")?.TextContent.Trim() == name);
+        pick.ShouldNotBeNull($"{name} should be offered: {html}");
+        return Guid.Parse(pick.GetAttribute("value")!);
     }
 
-    private static List<(string, string)> Shown(string html) => SimilarShown().Matches(html).Select(m => ("SimilarShown", m.Groups[1].Value)).ToList();
+    private static List<(string, string)> Shown(string html) => Html.InputValues(html, "SimilarShown").Select(v => ("SimilarShown", v)).ToList();
 
     private async Task<T> SystemDbAsync<T>(Func<AppDbContext, Task<T>> query)
     {
@@ -82,7 +81,7 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
         var picked = await HtmlAsync(await PostAsync(staff, "Pick", [("Pick", wang.ToString()), ("Input.Description", "电话反映")]));
         picked.ShouldContain($"name=\"Input.ResidentId\" value=\"{wang}\"");
         picked.ShouldContain("id=\"resident-change\"");
-        HomeSelected().Match(picked).Groups[1].Value.ShouldBe("1-101");
+        Html.Selected(picked, "home").Text.ShouldBe("1-101");
         picked.ShouldContain(">电话反映</textarea>"); // what staff typed stays
         var building = SelectedIn(picked, "building");
         var home = SelectedIn(picked, "home");
@@ -101,8 +100,8 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
 
         var detail = await staff.GetStringAsync($"/console/orders/{id}");
         detail.ShouldContain("来电");
-        OrderResident().Match(detail).Value.ShouldContain("王秀兰");
-        OrderResident().Match(detail).Value.ShouldContain("139****0001");
+        Html.Text(detail, "dd#order-resident").ShouldContain("王秀兰");
+        Html.Text(detail, "dd#order-resident").ShouldContain("139****0001");
         detail.ShouldContain("融创裕华壹号 1号楼 1单元 101");
         detail.ShouldNotContain("13900000001");
 
@@ -195,7 +194,7 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
         var staff = await app.PagesAsAsync(Clients.Staff);
         var page = await staff.GetStringAsync(Page);
         var category = Category(page, "路灯");
-        var building = BuildingOption().Matches(page).First(m => m.Groups[2].Value == "东华国樾府 3号楼").Groups[1].Value;
+        var building = Html.OptionValue(page, "东华国樾府 3号楼");
         var first = await PostAsync(staff, "", [("Input.CategoryId", category), ("Input.Channel", "Phone"), ("Input.Place.BuildingId", building),
             ("Input.Place.Text", "楼前路灯"), ("Input.Description", "楼前路灯不亮"), .. Shown(await HtmlAsync(await PostAsync(staff, "Refresh",
                 [("Input.CategoryId", category), ("Input.Place.BuildingId", building)])))]);
@@ -230,31 +229,7 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
         (await SystemDbAsync(db => db.WorkOrders.Where(o => o.Description == "2单元门口的灯罩掉了").Select(o => o.DuplicateOfId).SingleAsync())).ShouldBeNull();
     }
 
-    private static string SelectedIn(string html, string selectId)
-    {
-        var select = Regex.Match(html, $"<select id=\"{selectId}\"[\\s\\S]*?</select>").Value;
-        return Regex.Match(select, "<option value=\"([^\"]+)\" selected=\"selected\"").Groups[1].Value;
-    }
+    private static string SelectedIn(string html, string selectId) => Html.Selected(html, selectId).Value;
 
-    private static string ErrorOf(string html, string id)
-    {
-        var m = Regex.Match(html, $"<p class=\"error\" id=\"{id}\">([^<]*)</p>");
-        m.Success.ShouldBeTrue($"an error #{id} should be on the page");
-        return WebUtility.HtmlDecode(m.Groups[1].Value);
-    }
-
-    [GeneratedRegex("<option value=\"([0-9a-f-]{36})\"[^>]*>([^<]+)</option>")]
-    private static partial Regex CategoryOption();
-
-    [GeneratedRegex("<option value=\"([0-9a-f-]{36})\"[^>]*>([^<]+)</option>")]
-    private static partial Regex BuildingOption();
-
-    [GeneratedRegex("name=\"SimilarShown\" value=\"([0-9a-f-]{36})\"")]
-    private static partial Regex SimilarShown();
-
-    [GeneratedRegex("<option value=\"[0-9a-f-]{36}\" selected=\"selected\">(\\d+-\\d+)</option>")]
-    private static partial Regex HomeSelected();
-
-    [GeneratedRegex("<dd id=\"order-resident\">[\\s\\S]*?</dd>")]
-    private static partial Regex OrderResident();
+    private static string ErrorOf(string html, string id) => Html.Text(html, $"p.error#{id}");
 }
