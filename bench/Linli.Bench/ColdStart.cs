@@ -13,8 +13,8 @@ public static class ColdStart
     public static async Task<string> RunAsync(Options o, string work, CancellationToken ct)
     {
         if (o.Get("url") is not null) throw new UsageException("coldstart starts the app itself; --url is for pages");
-        var runs = o.Int("runs", 5, 1, 100);
-        var poll = TimeSpan.FromMilliseconds(o.Int("poll-ms", 20, 1, 1000));
+        var runs = o.Number("runs", 5, 1, 100);
+        var poll = TimeSpan.FromMilliseconds(o.Number("poll-ms", 20, 1, 1000));
         var timeout = TimeSpan.FromSeconds(o.Seconds("start-timeout", 120, 5, 600));
         var env = o.ServerEnvironment();
         var app = o.Get("app") is { } given ? AppFolder(given) : await Publisher.PublishAsync(Publisher.FindRepo(o.Get("repo")), work, o.All("publish-arg"), ct);

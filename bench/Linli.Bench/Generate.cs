@@ -51,12 +51,12 @@ public static class Generate
 
     public static GeneratorSettings Settings(Options o, DatabaseProvider provider, string connection, string keys, string? largeDefault)
     {
-        var residents = o.Int("residents", 1_000_000, 1, 20_000_000);
+        var residents = o.Number("residents", 1_000_000, 1, 20_000_000);
         var large = o.Get("large-community") ?? largeDefault;
         if (large is not null && (large.Length != 12 || !large.All(char.IsAsciiDigit))) throw new UsageException("--large-community wants a 12-digit division code");
-        var largeResidents = large is null ? 0 : o.Int("large-residents", 60_000, 1, residents);
-        var communities = o.Int("communities", Math.Max(1, (residents - largeResidents) / 10_000), 0, 5_000);
-        return new GeneratorSettings(provider, connection, keys, residents, communities, large, largeResidents, o.Int("seed", 42, 0, int.MaxValue));
+        var largeResidents = large is null ? 0 : o.Number("large-residents", 60_000, 1, residents);
+        var communities = o.Number("communities", Math.Max(1, (residents - largeResidents) / 10_000), 0, 5_000);
+        return new GeneratorSettings(provider, connection, keys, residents, communities, large, largeResidents, o.Number("seed", 42, 0, int.MaxValue));
     }
 
     public static string Redacted(string connection) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
 using Bogus;
 using Linli.Web.Features.Grids;
@@ -268,7 +269,7 @@ public static class Generator
                         1 => (_people.Between(9, 12), 2, 2),                                        // 2000s mid-rise with a lift
                         _ => (_people.Between(18, 33), _people.Between(1, 2), _people.Between(2, 4)), // 2010s high-rise
                     };
-                    var building = Building.Create(estate, n.ToString(), BuildingKind.Residential, floors, entrances, perFloor, _now);
+                    var building = Building.Create(estate, n.ToString(CultureInfo.InvariantCulture), BuildingKind.Residential, floors, entrances, perFloor, _now);
                     batch.Buildings.Add(building);
                     batch.Entrances.AddRange(building.Entrances);
                     batch.Homes.AddRange(building.Homes);
@@ -289,7 +290,7 @@ public static class Generator
             for (var attempt = 0; ; attempt++)
             {
                 var name = attempt < 50 && _people.Chance(0.08) ? _people.Pick(WorkUnitEstates)
-                    : _people.Pick(EstateWords) + _people.Pick(EstateKinds) + (attempt >= 50 ? (attempt - 49).ToString() : "");
+                    : _people.Pick(EstateWords) + _people.Pick(EstateKinds) + (attempt >= 50 ? (attempt - 49).ToString(CultureInfo.InvariantCulture) : "");
                 if (taken.Add(name)) return name;
             }
         }
@@ -323,7 +324,7 @@ public static class Generator
             if (n < 10) return digits[n].ToString();
             if (n < 20) return "十" + (n % 10 == 0 ? "" : digits[n % 10].ToString());
             if (n < 100) return digits[n / 10] + "十" + (n % 10 == 0 ? "" : digits[n % 10].ToString());
-            return n.ToString();
+            return n.ToString(CultureInfo.InvariantCulture);
         }
 
         private enum Kind { ElderAlone, YoungAlone, ElderCouple, YoungCouple, Nuclear, ThreeGenerations, ElderWithChild }

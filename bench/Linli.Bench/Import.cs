@@ -32,8 +32,8 @@ public static class Import
             "sqlite" => false,
             var other => throw new UsageException($"--provider {other}: sqlite or postgres"),
         };
-        var rows = o.Int("rows", 100_000, 1, 1_000_000);
-        var seed = o.Int("seed", 42, 0, int.MaxValue);
+        var rows = o.Number("rows", 100_000, 1, 1_000_000);
+        var seed = o.Number("seed", 42, 0, int.MaxValue);
         var phone = o.Get("phone") ?? "13800000002";
         var password = o.Get("password") ?? DemoSeeder.Password;
         var totpKey = o.Get("totp-key") ?? DemoSeeder.TotpKey;
@@ -462,7 +462,7 @@ public static class Import
 /// Samples a process's resident set size (VmRSS of <c>/proc/PID/status</c>) at a fixed interval on a thread of its
 /// own; keeps the current value and the peak since the last <see cref="ResetPeak"/>.
 /// </summary>
-public sealed class MemorySampler
+public sealed class MemorySampler : IDisposable
 {
     private readonly int _pid;
     private readonly CancellationTokenSource _stop = new();
@@ -473,6 +473,8 @@ public sealed class MemorySampler
     private int _samples;
 
     private MemorySampler(int pid) => _pid = pid;
+
+    public void Dispose() => _stop.Dispose();
 
     public long Current => Interlocked.Read(ref _current);
     public long Peak => Interlocked.Read(ref _peak);

@@ -5,9 +5,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Linli.Web.Features.Demo;
+using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Operations;
-using Linli.Web.Features.WorkOrders;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -22,20 +22,22 @@ namespace Linli.Bench;
 /// </summary>
 public static class Intake
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private const double TargetRatio = 0.50;
     private const double TargetP99Ms = 100;
     private const string ReporterPassword = "Linli@2026";
 
     public static async Task<string> RunAsync(Options o, string work, CancellationToken ct)
     {
-        var connections = o.Int("connections", 32, 1, 1024);
+        var connections = o.Number("connections", 32, 1, 1024);
         var duration = TimeSpan.FromSeconds(o.Seconds("duration", 15, 1, 600));
         var warmup = TimeSpan.FromSeconds(o.Seconds("warmup", 5, 0, 120));
         // Each phase is measured once the app's JIT has settled (ClosedLoop), at most this long after the phase starts; 0: off.
         var settle = TimeSpan.FromSeconds(o.Seconds("settle", 120, 0, 600));
-        var maxRequests = o.Int("max-requests", 20_000_000, 1, int.MaxValue);
-        var reporters = o.Int("reporters", connections, 1, 1000);
-        var seed = o.Int("seed", 42, 0, int.MaxValue);
+        var maxRequests = o.Number("max-requests", 20_000_000, 1, int.MaxValue);
+        var reporters = o.Number("reporters", connections, 1, 1000);
+        var seed = o.Number("seed", 42, 0, int.MaxValue);
         var phases = (o.Get("phases") ?? "intake,ceiling").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (phases.Length == 0 || phases.Any(p => p is not ("intake" or "ceiling")) || phases.Distinct().Count() != phases.Length)
             throw new UsageException("--phases: a comma list of intake and ceiling");
@@ -268,7 +270,7 @@ public static class Intake
                 }
                 else if (roll < 0.9) place = new { estateId = places.Estates[random.Next(places.Estates.Count)], text = "小区东门口" };
                 else place = new { text = random.NextDouble() < 0.5 ? "社区南侧马路边" : "菜市场门口" };
-                bodies[i] = JsonSerializer.SerializeToUtf8Bytes(new { categoryId = c.Id, description = text, place }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+                bodies[i] = JsonSerializer.SerializeToUtf8Bytes(new { categoryId = c.Id, description = text, place }, WebJson);
             }
             return bodies;
         }

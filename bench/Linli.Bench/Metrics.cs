@@ -26,10 +26,10 @@ public static class Metrics
 
     public static async Task<string> RunAsync(Options o, string work, CancellationToken ct)
     {
-        var ordersWanted = o.Int("orders", 1_000_000, 0, 20_000_000);
+        var ordersWanted = o.Number("orders", 1_000_000, 0, 20_000_000);
         var code = o.Get("orders-community") ?? "130108007024";
         var years = o.Seconds("years", 3, 0.1, 20);
-        var requests = o.Int("requests", 30, 1, 10_000);
+        var requests = o.Number("requests", 30, 1, 10_000);
         var given = o.Get("connection");
         if (given is not null && o.Get("keys") is null) throw new UsageException("--connection needs --keys PATH (the field-keys file the app was started with)");
         var keys = Path.GetFullPath(o.Get("keys") ?? Path.Combine(work, "field-keys.json"));
@@ -51,7 +51,7 @@ public static class Metrics
             var generated = "";
             if (ordersWanted > 0)
             {
-                var result = await OrderGenerator.RunAsync(new OrderSettings(DatabaseProvider.Postgres, connection, code, ordersWanted, years, o.Int("seed", 42, 0, int.MaxValue)), ct);
+                var result = await OrderGenerator.RunAsync(new OrderSettings(DatabaseProvider.Postgres, connection, code, ordersWanted, years, o.Number("seed", 42, 0, int.MaxValue)), ct);
                 generated = string.Create(CultureInfo.InvariantCulture, $" generated_orders={result.Orders} generated_events={result.Events} load_s={result.LoadSeconds:F1} analyze_s={result.AnalyzeSeconds:F1}");
             }
 

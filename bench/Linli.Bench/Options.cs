@@ -51,7 +51,7 @@ public sealed class Options
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var v) ? v : [];
     public bool Flag(string name) => Get(name) is "true" or "1" or "yes";
 
-    public int Int(string name, int fallback, int min, int max)
+    public int Number(string name, int fallback, int min, int max)
     {
         var s = Get(name);
         if (s is null) return fallback;

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Queue = System.Threading.Channels;
 using Linli.Web.Features.Partners;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Time;
 using Microsoft.EntityFrameworkCore;
+using Queue = System.Threading.Channels;
 
 namespace Linli.Bench;
 

@@ -26,10 +26,10 @@ public static partial class Pages
 
     public static async Task<string> RunAsync(Options o, string work, CancellationToken ct)
     {
-        var connections = o.Int("connections", 32, 1, 1024);
+        var connections = o.Number("connections", 32, 1, 1024);
         var duration = TimeSpan.FromSeconds(o.Seconds("duration", 15, 1, 600));
         var warmup = TimeSpan.FromSeconds(o.Seconds("warmup", 3, 0, 120));
-        var maxRequests = o.Int("max-requests", 20_000_000, 1, int.MaxValue);
+        var maxRequests = o.Number("max-requests", 20_000_000, 1, int.MaxValue);
         var phone = o.Get("phone") ?? "13900000001";
         var password = o.Get("password") ?? "Linli@2026";
         var phases = (o.Get("phases") ?? "home,health").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bogus;
 using Linli.Web.Features.Residents;
 
@@ -109,7 +110,7 @@ public sealed class People(Random random, Faker faker, DateOnly today)
     /// <summary>Numbers already in the database (their keyed hashes are checked separately).</summary>
     public void Reserve(string idNumber) => _idNumbers.Add(idNumber);
 
-    public string Mobile() => Pick(Prefixes) + random.Next(100_000_000).ToString("00000000");
+    public string Mobile() => Pick(Prefixes) + random.Next(100_000_000).ToString("00000000", CultureInfo.InvariantCulture);
 
     public T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
 

@@ -52,7 +52,7 @@ public static class Search
         var given = o.Get("connection");
         if (given is not null && o.Get("keys") is null) throw new UsageException("--connection needs --keys PATH (the field-keys file the data was generated with)");
         var keys = Path.GetFullPath(o.Get("keys") ?? Path.Combine(work, "field-keys.json"));
-        var requests = o.Int("requests", 200, 10, 100_000);
+        var requests = o.Number("requests", 200, 10, 100_000);
         var phone = o.Get("phone") ?? "13800000002";
         var password = o.Get("password") ?? DemoSeeder.Password;
         var totpKey = o.Get("totp-key") ?? DemoSeeder.TotpKey;
@@ -87,12 +87,12 @@ public static class Search
             if (communities.Count != 1) throw new BenchException($"{phone} should work in exactly one community, not {communities.Count}");
             var community = communities[0];
 
-            var terms = await Terms.DrawAsync(connection, Generator.Crypto(keys), community, o.Int("seed", 42, 0, int.MaxValue), ct);
+            var terms = await Terms.DrawAsync(connection, Generator.Crypto(keys), community, o.Number("seed", 42, 0, int.MaxValue), ct);
             Log.Line($"signed in {phone} (staff, TOTP); community {community} holds {terms.CommunityResidents:N0} of {terms.AllResidents:N0} residents; " +
                      $"terms from {terms.Sample.Count} random residents, {terms.Grids.Count} grids, {terms.Tags.Count} tag rows");
             if (terms.CommunityResidents < 50_000) Log.Line("note: the searched community holds under 50,000 residents; the target is meant for a large one");
 
-            var random = new Random(o.Int("seed", 42, 0, int.MaxValue));
+            var random = new Random(o.Number("seed", 42, 0, int.MaxValue));
             var sb = new StringBuilder($"RESULT scenario=search residents={terms.AllResidents} community_residents={terms.CommunityResidents}");
             var worst = 0.0;
             var errors = 0;

@@ -65,36 +65,36 @@ public static class SharedStrings
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element when reader.LocalName == "c" && reader.NamespaceURI == Main:
-                {
-                    var (prefix, r, s, t) = (reader.Prefix, reader.GetAttribute("r"), reader.GetAttribute("s"), reader.GetAttribute("t"));
-                    string? value = null;
-                    if (!reader.IsEmptyElement)
                     {
-                        using var cell = reader.ReadSubtree();
-                        while (cell.Read())
-                            if (cell.NodeType == XmlNodeType.Element && cell.LocalName == "v") value = cell.ReadElementContentAsString();
-                    }
-                    reader.Read(); // past the cell
-                    if (string.IsNullOrEmpty(value)) continue;
-                    writer.WriteStartElement(prefix, "c", Main);
-                    writer.WriteAttributeString("r", r);
-                    if (s is not null) writer.WriteAttributeString("s", s);
-                    if (t == "str")
-                    {
-                        if (!index.TryGetValue(value, out var i))
+                        var (prefix, r, s, t) = (reader.Prefix, reader.GetAttribute("r"), reader.GetAttribute("s"), reader.GetAttribute("t"));
+                        string? value = null;
+                        if (!reader.IsEmptyElement)
                         {
-                            index[value] = i = texts.Count;
-                            texts.Add(value);
+                            using var cell = reader.ReadSubtree();
+                            while (cell.Read())
+                                if (cell.NodeType == XmlNodeType.Element && cell.LocalName == "v") value = cell.ReadElementContentAsString();
                         }
-                        writer.WriteAttributeString("t", "s");
-                        value = i.ToString(CultureInfo.InvariantCulture);
-                        shared++;
+                        reader.Read(); // past the cell
+                        if (string.IsNullOrEmpty(value)) continue;
+                        writer.WriteStartElement(prefix, "c", Main);
+                        writer.WriteAttributeString("r", r);
+                        if (s is not null) writer.WriteAttributeString("s", s);
+                        if (t == "str")
+                        {
+                            if (!index.TryGetValue(value, out var i))
+                            {
+                                index[value] = i = texts.Count;
+                                texts.Add(value);
+                            }
+                            writer.WriteAttributeString("t", "s");
+                            value = i.ToString(CultureInfo.InvariantCulture);
+                            shared++;
+                        }
+                        else if (t is not null) writer.WriteAttributeString("t", t);
+                        writer.WriteElementString(prefix, "v", Main, value);
+                        writer.WriteEndElement();
+                        continue;
                     }
-                    else if (t is not null) writer.WriteAttributeString("t", t);
-                    writer.WriteElementString(prefix, "v", Main, value);
-                    writer.WriteEndElement();
-                    continue;
-                }
                 case XmlNodeType.Element:
                     writer.WriteStartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI);
                     writer.WriteAttributes(reader, defattr: false);

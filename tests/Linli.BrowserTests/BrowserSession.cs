@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -160,13 +161,13 @@ public sealed partial class BrowserSession : IAsyncDisposable
         var sb = new StringBuilder();
         foreach (var v in violations)
         {
-            sb.AppendLine($"  [{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl})");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  [{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl})");
             foreach (var node in v.Nodes)
             {
-                sb.AppendLine($"      target {node.Target}");
-                sb.AppendLine($"      html   {node.Html}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"      target {node.Target}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"      html   {node.Html}");
                 foreach (var check in (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []))
-                    sb.AppendLine($"      - {check.Message}");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"      - {check.Message}");
             }
         }
         return sb.ToString();
@@ -236,14 +237,14 @@ public sealed partial class BrowserSession : IAsyncDisposable
     };
 
     /// <summary>The integer shown by an element (digits only, e.g. "1,234" → 1234).</summary>
-    public async Task<int> NumberAsync(ILocator locator) => int.Parse(Digits().Replace(await locator.InnerTextAsync(), ""));
+    public static async Task<int> NumberAsync(ILocator locator) => int.Parse(Digits().Replace(await locator.InnerTextAsync(), ""), CultureInfo.InvariantCulture);
 
     /// <summary>"12 / 30" → (12, 30).</summary>
     public static (int Part, int Whole) Fraction(string text)
     {
         var m = FractionPattern().Match(text);
         if (!m.Success) throw new FormatException($"Not a fraction: '{text}'.");
-        return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+        return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>True when the text contains a CJK ideograph.</summary>

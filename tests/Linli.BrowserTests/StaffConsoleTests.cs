@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 
@@ -16,8 +17,8 @@ public sealed class StaffConsoleTests(LinliAppFixture app, ITestOutputHelper out
     {
         var p = s.Page;
         var (inGrids, of) = BrowserSession.Fraction(await p.GetByTestId("count-in-grids").InnerTextAsync());
-        return new(await s.NumberAsync(p.GetByTestId("count-estates")), await s.NumberAsync(p.GetByTestId("count-buildings")),
-            await s.NumberAsync(p.GetByTestId("count-homes")), inGrids, of);
+        return new(await BrowserSession.NumberAsync(p.GetByTestId("count-estates")), await BrowserSession.NumberAsync(p.GetByTestId("count-buildings")),
+            await BrowserSession.NumberAsync(p.GetByTestId("count-homes")), inGrids, of);
     }
 
     /// <summary>Short and unique per run, so tests sharing the database never collide.</summary>
@@ -44,9 +45,9 @@ public sealed class StaffConsoleTests(LinliAppFixture app, ITestOutputHelper out
     {
         var form = s.Page.Locator("form:has(input[name='Building.Number'])");
         await form.Locator("input[name='Building.Number']").FillAsync(number);
-        await form.Locator("input[name='Building.Entrances']").FillAsync(entrances.ToString());
-        await form.Locator("input[name='Building.Floors']").FillAsync(floors.ToString());
-        await form.Locator("input[name='Building.HomesPerFloor']").FillAsync(homesPerFloor.ToString());
+        await form.Locator("input[name='Building.Entrances']").FillAsync(entrances.ToString(CultureInfo.InvariantCulture));
+        await form.Locator("input[name='Building.Floors']").FillAsync(floors.ToString(CultureInfo.InvariantCulture));
+        await form.Locator("input[name='Building.HomesPerFloor']").FillAsync(homesPerFloor.ToString(CultureInfo.InvariantCulture));
     }
 
     private static ILocator BuildingSubmit(IPage page) => page.Locator("form:has(input[name='Building.Number']) button[type=submit]");

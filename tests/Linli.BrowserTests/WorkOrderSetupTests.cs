@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit.Abstractions;
 
 namespace Linli.BrowserTests;
@@ -54,7 +55,7 @@ public sealed class WorkOrderSetupTests(LinliAppFixture app, ITestOutputHelper o
 
         // The on-call list: the coming two weeks; put the secretary on duty on a day after the demo's month.
         await Expect(page.Locator("#on-call .duties tbody tr")).ToHaveCountAsync(14);
-        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(45).ToString("yyyy-MM-dd");
+        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(45).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await page.Locator("#duty-date").FillAsync(day);
         await page.Locator("#duty-person").SelectOptionAsync(new SelectOptionValue { Label = "李春华" });
         await page.Locator("#duty-note").FillAsync("值班电话 0311-85000000");

@@ -1,11 +1,11 @@
+using System.Security.Claims;
 using Linli.Tests.Support;
 using Linli.Web.Features.Places;
+using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using System.Security.Claims;
-using Linli.Web.Infrastructure.Auth;
 
 namespace Linli.Tests.Infrastructure;
 

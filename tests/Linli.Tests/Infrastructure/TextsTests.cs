@@ -22,7 +22,7 @@ public sealed partial class TextsTests
     /// <summary>Every .cs and .cshtml of the app (migrations aside) with its text.</summary>
     private static IEnumerable<(string Path, string Text)> Sources() =>
         Directory.EnumerateFiles(SourceRoot(), "*.*", SearchOption.AllDirectories)
-            .Where(f => (f.EndsWith(".cs") || f.EndsWith(".cshtml")) && !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains("Migrations"))
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)) && !f.Contains("/obj/") && !f.Contains("/bin/") && !f.Contains("Migrations"))
             .Select(f => (f, File.ReadAllText(f)));
 
     /// <summary>The first segments of the keys the modules define ("workorders", "field", …): found, not listed.</summary>

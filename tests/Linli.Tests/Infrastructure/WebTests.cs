@@ -86,7 +86,7 @@ public sealed class WebTests(LinliFactory app)
         var client = app.Anonymous();
         var html = await client.GetStringAsync("/");
         html.ShouldNotMatch("https?://[^\"]*(cdn|unpkg|jsdelivr)");
-        var htmx = Html.Parse(html).QuerySelectorAll("script").Select(s => s.GetAttribute("src") ?? "").FirstOrDefault(s => s.StartsWith("/lib/htmx/htmx.min.") && s.Contains(".js")) ?? throw new ShouldAssertException(html);
+        var htmx = Html.Parse(html).QuerySelectorAll("script").Select(s => s.GetAttribute("src") ?? "").FirstOrDefault(s => s.StartsWith("/lib/htmx/htmx.min.", StringComparison.Ordinal) && s.Contains(".js", StringComparison.Ordinal)) ?? throw new ShouldAssertException(html);
         (await client.GetAsync(htmx)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 

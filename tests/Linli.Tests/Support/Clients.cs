@@ -48,7 +48,7 @@ public static partial class Clients
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var response = await client.PostFormAsync("/account/login", new() { ["Phone"] = phone, ["Password"] = password });
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        if (response.Headers.Location!.OriginalString.StartsWith("/account/2fa"))
+        if (response.Headers.Location!.OriginalString.StartsWith("/account/2fa", StringComparison.Ordinal))
         {
             response = await client.PostFormAsync(response.Headers.Location.OriginalString, new() { ["Code"] = Totp.Code(totpKey!, DateTimeOffset.UtcNow) });
             response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using Linli.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
-using Linli.Web.Infrastructure.Web;
 using System.Security.Claims;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
 using Linli.Web.Infrastructure.Privacy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;

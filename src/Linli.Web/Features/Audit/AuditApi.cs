@@ -1,8 +1,8 @@
-using Linli.Web.Infrastructure.Web;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Time;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

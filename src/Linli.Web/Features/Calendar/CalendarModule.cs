@@ -1,6 +1,6 @@
+using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Web;
-using Linli.Web.Infrastructure.Auth;
 
 namespace Linli.Web.Features.Calendar;
 

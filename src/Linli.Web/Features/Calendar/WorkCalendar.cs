@@ -1,3 +1,4 @@
+using System.Globalization;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Time;
@@ -225,7 +226,7 @@ public sealed class WorkCalendarService(AppDbContext db, IMemoryCache cache, ICo
         var day = await db.CalendarDays.FirstOrDefaultAsync(d => d.Date == date, ct);
         if (day is null) db.CalendarDays.Add(day = new CalendarDay(date, kind, input.Name));
         else day.Set(kind, input.Name);
-        audit.Add(Infrastructure.Auditing.AuditEvents.CalendarChanged, "CalendarDay", date.ToString("yyyy-MM-dd"), $"{kind} {day.Name}");
+        audit.Add(Infrastructure.Auditing.AuditEvents.CalendarChanged, "CalendarDay", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{kind} {day.Name}");
         await db.SaveChangesAsync(ct);
         cache.Remove(CacheKey);
         return new CalendarDayRow(day.Date, day.Kind, day.Name);
@@ -235,7 +236,7 @@ public sealed class WorkCalendarService(AppDbContext db, IMemoryCache cache, ICo
     {
         var day = await db.CalendarDays.FirstOrDefaultAsync(d => d.Date == date, ct) ?? throw new NotFoundException();
         db.CalendarDays.Remove(day);
-        audit.Add(Infrastructure.Auditing.AuditEvents.CalendarChanged, "CalendarDay", date.ToString("yyyy-MM-dd"), "removed");
+        audit.Add(Infrastructure.Auditing.AuditEvents.CalendarChanged, "CalendarDay", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "removed");
         await db.SaveChangesAsync(ct);
         cache.Remove(CacheKey);
     }

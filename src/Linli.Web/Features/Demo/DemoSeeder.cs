@@ -1,9 +1,10 @@
-using Linli.Web.Infrastructure.Operations;
+using System.Globalization;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -117,7 +118,7 @@ public static class DemoSeeder
                 db.Estates.Add(estate);
                 for (var n = 1; n <= e.Buildings; n++)
                 {
-                    db.Buildings.Add(Building.Create(estate, n.ToString(), e.Kind, e.Floors, e.Entrances, e.HomesPerFloor, now));
+                    db.Buildings.Add(Building.Create(estate, n.ToString(CultureInfo.InvariantCulture), e.Kind, e.Floors, e.Entrances, e.HomesPerFloor, now));
                 }
             }
         }
@@ -228,7 +229,7 @@ public static class DemoSeeder
         var grid = Grid.Create(community.Id, name, now);
         db.Grids.Add(grid);
         var estateId = await db.Estates.Where(e => e.CommunityId == community.Id && e.Name == estateName).Select(e => e.Id).FirstAsync();
-        var numberStrings = numbers.Select(n => n.ToString()).ToList();
+        var numberStrings = numbers.Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList();
         foreach (var b in await db.Buildings.Where(b => b.EstateId == estateId && numberStrings.Contains(b.Number)).ToListAsync())
         {
             grid.Assign(b, 0, [], null);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Linli.Web.Features.Demo;
@@ -11,10 +12,12 @@ public static class Totp
         var counter = at.ToUnixTimeSeconds() / 30;
         Span<byte> message = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(message, counter);
+#pragma warning disable CA5350 // RFC 6238 TOTP is defined over HMAC-SHA1, which authenticator apps expect
         var hash = HMACSHA1.HashData(key, message);
+#pragma warning restore CA5350
         var offset = hash[^1] & 0x0f;
         var binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (binary % 1_000_000).ToString("D6");
+        return (binary % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
     }
 
     public static byte[] Base32Decode(string input)

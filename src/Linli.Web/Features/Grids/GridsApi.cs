@@ -1,7 +1,7 @@
-using Linli.Web.Infrastructure.Web;
 using Linli.Web.Features.Places;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.Grids;

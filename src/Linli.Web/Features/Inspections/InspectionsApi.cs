@@ -1,8 +1,8 @@
-using Linli.Web.Infrastructure.Web;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.Inspections;

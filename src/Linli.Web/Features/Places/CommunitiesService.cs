@@ -1,8 +1,8 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places.Divisions;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.Places;

@@ -1,5 +1,5 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places.Divisions;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -55,9 +55,11 @@ public sealed class PlacesService(AppDbContext db, Texts t, TimeProvider clock)
             .ToListAsync(ct);
         var buildings = await db.Buildings.AsNoTracking().Where(b => b.CommunityId == communityId && !b.IsRetired)
             .GroupBy(b => b.EstateId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var homes = await (from h in db.Homes join b in db.Buildings on h.BuildingId equals b.Id
+        var homes = await (from h in db.Homes
+                           join b in db.Buildings on h.BuildingId equals b.Id
                            where h.CommunityId == communityId && !b.IsRetired && !h.IsRetired
-                           group h by b.EstateId into g select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+                           group h by b.EstateId into g
+                           select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         return estates.Select(e => new EstateRow(e.Id, e.Name, e.Address, e.PropertyCompanyName, e.IsRetired,
             buildings.GetValueOrDefault(e.Id), homes.GetValueOrDefault(e.Id))).ToList();
     }

@@ -2,11 +2,11 @@ using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OutputCaching;
-using Linli.Web.Infrastructure.Web;
-using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 

@@ -1,7 +1,7 @@
-using Linli.Web.Infrastructure.Web;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Privacy;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.Residents;
@@ -130,7 +130,7 @@ public static class ResidentsApi
     /// <summary>The filtered list as an xlsx file (masked), the same filters as the list.</summary>
     public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
     {
-        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ctx.RequestAborted);
+        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ct: ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(content, ResidentsExport.ContentType, fileName);
     }
@@ -138,8 +138,8 @@ public static class ResidentsApi
     /// <summary>The filtered list with full ID numbers and phones, for a role that may reveal; audited with its reason.</summary>
     public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
     {
-        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(request.Filter.CommunityId), ToFilter(request.Filter), ctx.RequestAborted,
-            fullReason: request.Reason ?? "");
+        var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(request.Filter.CommunityId), ToFilter(request.Filter),
+            request.Reason ?? "", ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(content, ResidentsExport.ContentType, fileName);
     }

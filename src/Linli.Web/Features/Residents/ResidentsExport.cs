@@ -16,18 +16,18 @@ public sealed class ResidentsExport(ResidentsService residents, Texts t, TimePro
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     /// <summary>The workbook in memory and its file name, for the page's button and the API alike.</summary>
-    public async Task<(MemoryStream Content, string FileName)> CreateAsync(Guid communityId, ResidentFilter filter, CancellationToken ct = default,
-        string? fullReason = null)
+    public async Task<(MemoryStream Content, string FileName)> CreateAsync(Guid communityId, ResidentFilter filter, string? fullReason = null,
+        CancellationToken ct = default)
     {
         var buffer = new MemoryStream();
-        await WriteAsync(communityId, filter, buffer, ct, fullReason);
+        await WriteAsync(communityId, filter, buffer, fullReason, ct);
         buffer.Position = 0;
         return (buffer, $"residents-{clock.GetUtcNow().UtcDateTime + ChinaTime.Offset:yyyyMMdd-HHmm}.xlsx");
     }
 
     /// <param name="fullReason">Null for the masked export; the reason for an export with full numbers (the caller
     /// has checked that the role may reveal).</param>
-    public async Task WriteAsync(Guid communityId, ResidentFilter filter, Stream output, CancellationToken ct = default, string? fullReason = null)
+    public async Task WriteAsync(Guid communityId, ResidentFilter filter, Stream output, string? fullReason = null, CancellationToken ct = default)
     {
         var full = fullReason is not null;
         if (full)

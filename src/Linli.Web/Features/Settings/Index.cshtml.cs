@@ -1,5 +1,5 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;

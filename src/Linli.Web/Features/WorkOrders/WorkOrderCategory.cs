@@ -1,5 +1,5 @@
-using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Features.Places;
+using Linli.Web.Infrastructure.Caching;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;

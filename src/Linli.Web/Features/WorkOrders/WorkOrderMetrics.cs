@@ -46,8 +46,11 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
             var cells = await db.WorkOrderMetricsCells.AsNoTracking()
                 .Where(c => communities.Contains(c.CommunityId) && c.By == by && c.Level <= 1 && c.Month >= first && c.Month <= last)
                 .GroupBy(c => new { c.GroupId, c.GroupName, c.Level, c.Bucket })
-                .Select(g => new { g.Key.GroupId, g.Key.GroupName, g.Key.Level, g.Key.Bucket, Reported = g.Sum(c => c.Reported), Responded = g.Sum(c => c.Responded),
-                    Done = g.Sum(c => c.Done), Rated = g.Sum(c => c.Rated), Satisfied = g.Sum(c => c.Satisfied), OnTime = g.Sum(c => c.OnTime) })
+                .Select(g => new
+                {
+                    g.Key.GroupId, g.Key.GroupName, g.Key.Level, g.Key.Bucket, Reported = g.Sum(c => c.Reported), Responded = g.Sum(c => c.Responded),
+                    Done = g.Sum(c => c.Done), Rated = g.Sum(c => c.Rated), Satisfied = g.Sum(c => c.Satisfied), OnTime = g.Sum(c => c.OnTime)
+                })
                 .ToListAsync(ct);
             foreach (var c in cells)
             {
@@ -96,14 +99,26 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
         // The group of each order: an id (category, community, grid) or a name (handler).
         var keyed = by switch
         {
-            MetricsBy.Handler => orders.Select(o => new Keyed { Id = null, Name = o.HandlerName ?? "", Minutes = o.DoneAt != null ? o.MinutesToDone : null,
-                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true }),
-            MetricsBy.Community => orders.Select(o => new Keyed { Id = o.CommunityId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
-                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true }),
-            MetricsBy.Grid => orders.Select(o => new Keyed { Id = o.GridId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
-                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true }),
-            _ => orders.Select(o => new Keyed { Id = o.TopCategoryId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
-                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true }),
+            MetricsBy.Handler => orders.Select(o => new Keyed
+            {
+                Id = null, Name = o.HandlerName ?? "", Minutes = o.DoneAt != null ? o.MinutesToDone : null,
+                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true
+            }),
+            MetricsBy.Community => orders.Select(o => new Keyed
+            {
+                Id = o.CommunityId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
+                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true
+            }),
+            MetricsBy.Grid => orders.Select(o => new Keyed
+            {
+                Id = o.GridId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
+                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true
+            }),
+            _ => orders.Select(o => new Keyed
+            {
+                Id = o.TopCategoryId, Name = null, Minutes = o.DoneAt != null ? o.MinutesToDone : null,
+                Responded = o.RespondedOnTime == true, Done = o.DoneAt != null, Rated = o.Rating != null, Satisfied = o.Rating >= 4, OnTime = o.DoneAt != null && o.DoneOnTime == true
+            }),
         };
         return await keyed.GroupBy(k => new { k.Id, k.Name, k.Minutes }).Select(g => new LiveCell(g.Key.Id, g.Key.Name, g.Key.Minutes, g.Count(),
             g.Count(k => k.Responded), g.Count(k => k.Done), g.Count(k => k.Rated), g.Count(k => k.Satisfied), g.Count(k => k.OnTime))).ToListAsync(ct);
@@ -138,8 +153,11 @@ public sealed class WorkOrderMetrics(AppDbContext db, TenantScope scope, Texts t
                 // One probe per range (the total: one per community, in the by-community cells), each one stretch of the
                 // cells' key, sent as one UNION ALL.
                 var probes = ranges.SelectMany((r, i) => (r.Group == TotalKey ? communities.Select(c => (By: MetricsBy.Community, Id: c, Name: "")) : [(By: by, r.Group.Id, r.Group.Name)])
-                    .Select(g => new Probe { Range = i, By = g.By, GroupId = g.Id, GroupName = g.Name, From = WorkOrderMetricsRollup.FloorDiv(r.From, width),
-                        To = WorkOrderMetricsRollup.FloorDiv(r.From + r.Width, width) })).ToList();
+                    .Select(g => new Probe
+                    {
+                        Range = i, By = g.By, GroupId = g.Id, GroupName = g.Name, From = WorkOrderMetricsRollup.FloorDiv(r.From, width),
+                        To = WorkOrderMetricsRollup.FloorDiv(r.From + r.Width, width)
+                    })).ToList();
                 IQueryable<ProbeRow>? query = null;
                 var lvl = level;
                 foreach (var p in probes)

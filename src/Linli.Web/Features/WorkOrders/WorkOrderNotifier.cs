@@ -1,3 +1,4 @@
+using Linli.Web.Features.Notifications;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -6,7 +7,6 @@ using Linli.Web.Infrastructure.Localization;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Linli.Web.Features.Notifications;
 
 namespace Linli.Web.Features.WorkOrders;
 

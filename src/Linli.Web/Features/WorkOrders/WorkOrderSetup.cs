@@ -1,3 +1,4 @@
+using System.Globalization;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -240,7 +241,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
         var duty = await db.OnCallDuties.FirstOrDefaultAsync(d => d.CommunityId == communityId && d.Date == date, ct);
         if (duty is null) db.OnCallDuties.Add(duty = new OnCallDuty(communityId, date, person, input.Note));
         else duty.Assign(person, input.Note);
-        audit.Add(AuditEvents.OnCallChanged, "OnCallDuty", date.ToString("yyyy-MM-dd"), person.Name, communityId: communityId);
+        audit.Add(AuditEvents.OnCallChanged, "OnCallDuty", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), person.Name, communityId: communityId);
         await db.SaveChangesAsync(ct);
         return new DutyRow(duty.Date, duty.Kind, duty.UserId, duty.Name, duty.Note);
     }
@@ -250,7 +251,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
         RequireOffice(communityId);
         var duty = await db.OnCallDuties.FirstOrDefaultAsync(d => d.CommunityId == communityId && d.Date == date, ct) ?? throw new NotFoundException();
         db.OnCallDuties.Remove(duty);
-        audit.Add(AuditEvents.OnCallChanged, "OnCallDuty", date.ToString("yyyy-MM-dd"), "removed", communityId: communityId);
+        audit.Add(AuditEvents.OnCallChanged, "OnCallDuty", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "removed", communityId: communityId);
         await db.SaveChangesAsync(ct);
     }
 

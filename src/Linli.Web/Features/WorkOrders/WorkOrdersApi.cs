@@ -1,6 +1,6 @@
-using Linli.Web.Infrastructure.Web;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Tenancy;
+using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.WorkOrders;

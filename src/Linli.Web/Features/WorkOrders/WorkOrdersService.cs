@@ -1,5 +1,5 @@
-using Linli.Web.Features.Calendar;
 using System.Globalization;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Grids;
 using Linli.Web.Features.Partners;
 using Linli.Web.Infrastructure.Auth;
@@ -341,8 +341,11 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (status is { } s) q = q.Where(o => o.Status == s);
         if (mine && Me is { } me) q = q.Where(o => o.ReporterAccountId == me || o.HandlerId == me);
         var rows = await q.OrderByDescending(o => o.CreatedAt).Take(Math.Clamp(take, 1, 500))
-            .Select(o => new { o.Id, o.Number, o.Channel, o.CategoryId, o.Status, o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText, o.HandlerName,
-                o.CreatedAt, o.ResolutionDueAt, o.UrgeCount })
+            .Select(o => new
+            {
+                o.Id, o.Number, o.Channel, o.CategoryId, o.Status, o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText, o.HandlerName,
+                o.CreatedAt, o.ResolutionDueAt, o.UrgeCount
+            })
             .ToListAsync(ct);
         var names = await CategoryNamesAsync(rows.Select(r => r.CategoryId), ct);
         var places = await PlaceLabelsAsync(rows.Select(r => (r.EstateId, r.BuildingId, r.EntranceNumber, r.HomeId, r.PlaceText)), ct);

@@ -1,5 +1,5 @@
-using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Operations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;

@@ -15,7 +15,7 @@ namespace Linli.Web.Infrastructure.Caching;
 /// another process of the same deployment sees it when its entries expire (<c>Cache:ReferenceSeconds</c>, default 30 s).
 /// Nothing personal is kept here beyond ids, and nothing a permission check depends on: those are read every time.
 /// </summary>
-public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config)
+public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config) : IDisposable
 {
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Cache:ReferenceSeconds", 30), 0, 3600));
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _communities = new();
@@ -54,6 +54,12 @@ public sealed class ReferenceCache(IMemoryCache cache, IConfiguration config)
         var old = Interlocked.Exchange(ref _all, new CancellationTokenSource());
         old.Cancel();
         foreach (var id in _communities.Keys) Invalidate(id);
+    }
+
+    public void Dispose()
+    {
+        _all.Dispose();
+        foreach (var cts in _communities.Values) cts.Dispose();
     }
 
     private sealed record Key(Guid Community, string Name);

@@ -1,8 +1,8 @@
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Linli.Web.Infrastructure.Tenancy;
 
 namespace Linli.Web.Infrastructure.Data;
 

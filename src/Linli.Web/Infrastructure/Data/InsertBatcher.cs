@@ -48,7 +48,8 @@ public sealed class InsertBatcher : IAsyncDisposable, IDisposable
     internal sealed record Pending(IReadOnlyList<object> Rows, IReadOnlyList<Guid> Communities, TaskCompletionSource Done)
     {
         public Pending(IReadOnlyList<object> rows) : this(rows, rows.OfType<ICommunityOwned>().Select(r => r.CommunityId).Distinct().ToList(),
-            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)) { }
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+        { }
     }
 
     /// <summary>
@@ -82,7 +83,7 @@ public sealed class InsertBatcher : IAsyncDisposable, IDisposable
         var pending = new Pending(rows);
         if (rows.Any(r => r is not ICommunityOwned) || pending.Communities.Any(c => !db.Scope.CanSee(c)))
             throw new InvalidOperationException("A write outside the caller's tenant scope was refused.");
-        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(InsertBatcher));
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         await pending.Done.Task;
     }
 

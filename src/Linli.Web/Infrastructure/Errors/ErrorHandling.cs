@@ -32,7 +32,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, Texts t
         DomainException { Field: not null } d => (d.Status, new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
             [d.Field] = [Localize(d, t)],
-        }) { Status = d.Status, Title = t.Get("error.validation_title"), Detail = Localize(d, t) }),
+        })
+        { Status = d.Status, Title = t.Get("error.validation_title"), Detail = Localize(d, t) }),
         DomainException d => (d.Status, new ProblemDetails { Status = d.Status, Title = t.Get("error.conflict_title"), Detail = Localize(d, t) }),
         NotFoundException => (404, new ProblemDetails { Status = 404, Title = t.Get("error.not_found_title"), Detail = t.Get("error.not_found") }),
         DbUpdateConcurrencyException => (409, new ProblemDetails { Status = 409, Title = t.Get("error.conflict_title"), Detail = t.Get("error.concurrency") }),

@@ -24,7 +24,7 @@ public sealed class CurrentCommunity(ITenantDirectory directory, TenantScope sco
         if (_current is not null) return _current;
         var all = await CommunitiesAsync();
         var wanted = http.HttpContext?.Request.Cookies[Cookie];
-        _current = all.FirstOrDefault(c => c.Id.ToString() == wanted) ?? all.FirstOrDefault();
+        _current = all.FirstOrDefault(c => c.Id.ToString() == wanted) ?? (all.Count > 0 ? all[0] : null);
         return _current;
     }
 

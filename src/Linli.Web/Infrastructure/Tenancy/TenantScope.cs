@@ -73,7 +73,7 @@ public sealed class TenantScope(IHttpContextAccessor http)
             && !principal.IsInRole(Roles.SubdistrictAdmin);
     }
 
-    private IReadOnlyList<Guid> FromClaims(string type)
+    private List<Guid> FromClaims(string type)
     {
         var user = http.HttpContext?.User;
         return user is null ? [] : Read(user, type);

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
 
 namespace Linli.Web.Infrastructure.Web;

@@ -185,7 +185,7 @@ public sealed class SessionTests : IClassFixture<FakeClockFactory>
 
         // The same cookie with one character changed decrypts to nothing and is not served from memory.
         var login = await _app.Anonymous().PostFormAsync("/account/login", new() { ["Phone"] = phone, ["Password"] = "Welcome#2026" });
-        var auth = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("linli.auth="));
+        var auth = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("linli.auth=", StringComparison.Ordinal));
         var value = auth["linli.auth=".Length..auth.IndexOf(';')];
         var tampered = value[..^3] + (value[^3] == 'A' ? 'B' : 'A') + value[^2..];
         foreach (var v in new[] { value, tampered })

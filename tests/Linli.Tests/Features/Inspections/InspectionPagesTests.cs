@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
@@ -19,7 +20,7 @@ public sealed partial class InspectionPagesTests(LinliFactory app)
             { new StringContent(Clients.AntiforgeryToken(html)), "__RequestVerificationToken" },
             { new StringContent(category ?? ""), "Problem.CategoryId" },
             { new StringContent(description), "Problem.Description" },
-            { new StringContent(entrance?.ToString() ?? ""), "Problem.EntranceNumber" },
+            { new StringContent(entrance?.ToString(CultureInfo.InvariantCulture) ?? ""), "Problem.EntranceNumber" },
         };
         if (photo is not null) form.Add(new ByteArrayContent(photo), "Photos", "IMG_0002.jpg");
         return await client.PostAsync(buildingPage + "?handler=Problem", form);

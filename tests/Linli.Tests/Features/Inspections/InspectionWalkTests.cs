@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -24,7 +25,7 @@ public sealed class InspectionWalkTests(LinliFactory app)
         var ids = new List<Guid>();
         for (var n = 1; n <= buildings; n++)
         {
-            var b = await (await staff.PostAsJsonAsync($"/api/estates/{estate}/buildings", new { number = n.ToString(), floors = 2, entrances = 2, homesPerFloor = 1 }))
+            var b = await (await staff.PostAsJsonAsync($"/api/estates/{estate}/buildings", new { number = n.ToString(CultureInfo.InvariantCulture), floors = 2, entrances = 2, homesPerFloor = 1 }))
                 .JsonAsync(HttpStatusCode.Created);
             ids.Add(b.GetProperty("id").GetGuid());
         }
@@ -42,7 +43,7 @@ public sealed class InspectionWalkTests(LinliFactory app)
         var form = new MultipartFormDataContent { { new StringContent(buildingId.ToString()), "buildingId" } };
         if (categoryId is { } c) form.Add(new StringContent(c.ToString()), "categoryId");
         if (description is not null) form.Add(new StringContent(description), "description");
-        if (entrance is { } e) form.Add(new StringContent(e.ToString()), "entranceNumber");
+        if (entrance is { } e) form.Add(new StringContent(e.ToString(CultureInfo.InvariantCulture)), "entranceNumber");
         foreach (var (bytes, name) in photos)
         {
             var part = new ByteArrayContent(bytes);
@@ -160,7 +161,7 @@ public sealed class InspectionWalkTests(LinliFactory app)
         var first = await (await staff.PostAsync($"/api/inspections/{walk}/problems", Problem(e.Buildings[0], lamp, "1单元门口灯不亮", entrance: 1)))
             .JsonAsync(HttpStatusCode.Created);
         var number = first.GetProperty("workOrderNumber").GetString()!;
-        string Plus(int n) => number[..6] + (int.Parse(number[6..]) + n).ToString("0000");
+        string Plus(int n) => number[..6] + (int.Parse(number[6..], CultureInfo.InvariantCulture) + n).ToString("0000", CultureInfo.InvariantCulture);
 
         await OtherProcess.GivesNumberAsync(app, Plus(1), sameAs: number);
 

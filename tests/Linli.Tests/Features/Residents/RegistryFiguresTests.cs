@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Linli.Tests.Support;
@@ -19,7 +20,7 @@ public sealed class RegistryFiguresTests(LinliFactory app)
             .JsonAsync(HttpStatusCode.Created);
         var home = building.GetProperty("homes")[0].GetProperty("id").GetGuid();
         var elder = await (await api.PostAsJsonAsync("/api/residents", new { name = "老党员", birthDate = "1936-07-01", gender = "Male" })).JsonAsync(HttpStatusCode.Created);
-        var child = await (await api.PostAsJsonAsync("/api/residents", new { name = "小孙女", birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-5).ToString("yyyy-MM-dd"), gender = "Female" }))
+        var child = await (await api.PostAsJsonAsync("/api/residents", new { name = "小孙女", birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), gender = "Female" }))
             .JsonAsync(HttpStatusCode.Created);
         foreach (var r in new[] { elder, child })
             (await api.PostAsJsonAsync($"/api/residents/{r.GetProperty("id").GetGuid()}/move", new { homeId = home, relation = "Head" })).StatusCode.ShouldBe(HttpStatusCode.OK);

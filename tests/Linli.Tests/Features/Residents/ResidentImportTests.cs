@@ -23,10 +23,10 @@ public sealed class ResidentImportTests(LinliFactory app)
 
     public static Dictionary<string, object?> Row(string name, string? id, string? phone = null, string? estate = "融创裕华壹号", string? building = "2",
         string? entrance = "1", string? home = "101", string? relation = "户主", string? category = null, object? birth = null) => new()
-    {
-        ["姓名"] = name, ["身份证号"] = id, ["出生日期"] = birth, ["手机号"] = phone, ["小区"] = estate, ["楼栋"] = building, ["单元"] = entrance,
-        ["门牌号"] = home, ["与户主关系"] = relation, ["人员类别"] = category,
-    };
+        {
+            ["姓名"] = name, ["身份证号"] = id, ["出生日期"] = birth, ["手机号"] = phone, ["小区"] = estate, ["楼栋"] = building, ["单元"] = entrance,
+            ["门牌号"] = home, ["与户主关系"] = relation, ["人员类别"] = category,
+        };
 
     private static int _seq = Random.Shared.Next(100, 600);
 
@@ -221,7 +221,7 @@ public sealed class ResidentImportTests(LinliFactory app)
         using (var zip = new MemoryStream())
         {
             using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
-                await using (var w = new StreamWriter(archive.CreateEntry("readme.txt").Open())) await w.WriteAsync("not a workbook");
+            await using (var w = new StreamWriter(archive.CreateEntry("readme.txt").Open())) await w.WriteAsync("not a workbook");
             (await Refused(zip.ToArray())).ShouldNotBeNullOrEmpty();
         }
         // A workbook without the required columns.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Linli.Tests.Support;
@@ -152,7 +153,7 @@ public sealed class ResidentsApiTests(LinliFactory app)
     public async Task Tags_are_kept_custom_ones_too_while_age_tags_are_computed()
     {
         var api = await app.ApiAsAsync(Clients.Staff);
-        var child = await (await api.PostAsJsonAsync("/api/residents", new { name = "小明", birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-9).ToString("yyyy-MM-dd") })).JsonAsync(HttpStatusCode.Created);
+        var child = await (await api.PostAsJsonAsync("/api/residents", new { name = "小明", birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).JsonAsync(HttpStatusCode.Created);
         child.GetProperty("computedTags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["未成年"]);
         var id = child.GetProperty("id").GetGuid();
         var tagged = await (await api.PutAsJsonAsync($"/api/residents/{id}/tags", new { kinds = new[] { "LivingAlone", "PartyMember", "LivingAlone" }, customTags = new[] { "巧手坊", " " } }))

@@ -41,7 +41,7 @@ public sealed class ResidentsExportTests(LinliFactory app)
             lines[0].ShouldStartWith("姓名,性别,年龄,身份证号,手机号,住址,人员类别");
             for (var i = 0; i < 3; i++)
             {
-                var row = lines.Single(l => l.StartsWith($"{mark}{i},"));
+                var row = lines.Single(l => l.StartsWith($"{mark}{i},", StringComparison.Ordinal));
                 row.ShouldContain(ids[i][..3] + new string('*', 11) + ids[i][^4..]);
                 row.ShouldNotContain(ids[i]);
                 row.ShouldContain($"138****{i:0000}");

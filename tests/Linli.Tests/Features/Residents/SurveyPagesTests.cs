@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Linli.Tests.Support;
@@ -14,7 +15,7 @@ public sealed class SurveyPagesTests(LinliFactory app)
     private sealed record Building(string Estate, Guid Id, IReadOnlyList<Guid> Homes);
 
     /// <summary>A new estate of 融华府社区 with one building of 1 entrance × 2 floors × 2 homes: 1-101, 1-102, 1-201, 1-202.</summary>
-    private async Task<Building> BuildingAsync(HttpClient staff)
+    private static async Task<Building> BuildingAsync(HttpClient staff)
     {
         var name = Clients.Unique("走访小区");
         var estate = await (await staff.PostAsJsonAsync("/api/estates", new { name })).JsonAsync(HttpStatusCode.Created);
@@ -27,7 +28,7 @@ public sealed class SurveyPagesTests(LinliFactory app)
 
     private static Dictionary<string, string> Visit(string outcome, int? people = null, bool alone = false, bool elderly = false, string? needs = null)
     {
-        var form = new Dictionary<string, string> { ["Input.Outcome"] = outcome, ["Input.People"] = people?.ToString() ?? "", ["Input.Needs"] = needs ?? "" };
+        var form = new Dictionary<string, string> { ["Input.Outcome"] = outcome, ["Input.People"] = people?.ToString(CultureInfo.InvariantCulture) ?? "", ["Input.Needs"] = needs ?? "" };
         if (alone) form["Input.LivingAlone"] = "true";
         if (elderly) form["Input.ElderlyLivingHere"] = "true";
         return form;

@@ -157,8 +157,11 @@ public sealed partial class ConsoleNewOrderTests(LinliFactory app)
         ErrorOf(badHome, "home-error").ShouldBe("地点不在本社区。");
 
         var staffApi = await app.ApiAsAsync(Clients.Staff);
-        await (await staffApi.PostAsJsonAsync("/api/work-orders", new { categoryId = Guid.Parse(category), description = text, place = new { text = "社区办公室" },
-            residentId = stranger, channel = "Phone" })).ShouldBeFieldErrorAsync("ResidentId"); // the API door refuses it too
+        await (await staffApi.PostAsJsonAsync("/api/work-orders", new
+        {
+            categoryId = Guid.Parse(category), description = text, place = new { text = "社区办公室" },
+            residentId = stranger, channel = "Phone"
+        })).ShouldBeFieldErrorAsync("ResidentId"); // the API door refuses it too
         (await SystemDbAsync(db => db.WorkOrders.CountAsync(o => o.Description == text))).ShouldBe(0);
 
         // A passer-by's report needs no resident.

@@ -1,9 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Linli.Tests.Support;
-using Linli.Web.Features.WorkOrders;
 using Linli.Web.Features.Calendar;
+using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -211,8 +212,8 @@ public sealed class RoutingTests(FakeClockFactory app) : IClassFixture<FakeClock
         var night = app.Clock.GetUtcNow().UtcDateTime;
         Bundled.IsOfficeHours(night).ShouldBeFalse();
         var staff = await app.ApiAsAsync(Clients.Staff);
-        var duty = (await (await staff.GetAsync("/api/on-call?from=" + Bundled.DutyDate(night).ToString("yyyy-MM-dd"))).JsonAsync(HttpStatusCode.OK))[0];
-        duty.GetProperty("date").GetString().ShouldBe(Bundled.DutyDate(night).ToString("yyyy-MM-dd"));
+        var duty = (await (await staff.GetAsync("/api/on-call?from=" + Bundled.DutyDate(night).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).JsonAsync(HttpStatusCode.OK))[0];
+        duty.GetProperty("date").GetString().ShouldBe(Bundled.DutyDate(night).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var onDuty = duty.GetProperty("userId").GetGuid();
         var trip = await CategoryAsync(staff, "停电跳闸");
 

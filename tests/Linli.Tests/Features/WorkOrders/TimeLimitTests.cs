@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Linli.Tests.Support;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Notifications;
 using Linli.Web.Features.WorkOrders;
-using Linli.Web.Features.Calendar;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +56,7 @@ public sealed class TimeLimitTests(FakeClockFactory app) : IClassFixture<FakeClo
         return buildings.EnumerateArray().First(b => b.GetProperty("number").GetString() == "1").GetProperty("id").GetGuid();
     }
 
-    private async Task<Guid> ReportAsync(HttpClient client, string category, object place)
+    private static async Task<Guid> ReportAsync(HttpClient client, string category, object place)
     {
         var order = await (await client.PostAsJsonAsync("/api/work-orders", new { categoryId = await CategoryAsync(client, category), description = "测试时限：" + category, place }))
             .JsonAsync(HttpStatusCode.Created);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,7 +24,7 @@ public sealed class WorkOrderIntakeTests(LinliFactory app)
         (await (await client.GetAsync("/api/work-order-categories")).JsonAsync(HttpStatusCode.OK)).EnumerateArray()
         .First(c => c.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
 
-    private async Task<(Guid Estate, Guid Building, Guid Home)> PlaceAsync(HttpClient staff)
+    private static async Task<(Guid Estate, Guid Building, Guid Home)> PlaceAsync(HttpClient staff)
     {
         var estate = (await (await staff.GetAsync("/api/estates")).JsonAsync(HttpStatusCode.OK)).EnumerateArray().First(e => e.GetProperty("name").GetString() == "融创裕华壹号");
         var estateId = estate.GetProperty("id").GetGuid();
@@ -56,12 +57,12 @@ public sealed class WorkOrderIntakeTests(LinliFactory app)
             new { categoryId = category, description = "咨询高龄津贴", place = new { text = "社区办公室" }, channel = "Phone" })).JsonAsync(HttpStatusCode.Created))
             .GetProperty("number").GetString()!;
         var first = await ReportAsync();
-        var next = first[..6] + (int.Parse(first[6..]) + 1).ToString("0000");
+        var next = first[..6] + (int.Parse(first[6..], CultureInfo.InvariantCulture) + 1).ToString("0000", CultureInfo.InvariantCulture);
 
         await OtherProcess.GivesNumberAsync(app, next, sameAs: first);
 
         var after = await ReportAsync();
-        after.ShouldBe(first[..6] + (int.Parse(first[6..]) + 2).ToString("0000"));
+        after.ShouldBe(first[..6] + (int.Parse(first[6..], CultureInfo.InvariantCulture) + 2).ToString("0000", CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Linli.Tests.Support;
@@ -154,14 +155,14 @@ public sealed class WorkOrderMetricsRollupTests(LinliFactory app)
         var periods = only ?? Periods.Concat(Enumerable.Range(0, 8).Select(_ =>
         {
             var from = new DateOnly(2021, 1, 1).AddDays(_random.Next(0, 1080));
-            return (from.ToString("yyyy-MM-dd"), from.AddDays(_random.Next(0, 45)).ToString("yyyy-MM-dd"));
+            return (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from.AddDays(_random.Next(0, 45)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         })).ToArray();
         foreach (var by in Enum.GetValues<MetricsBy>())
         {
             foreach (var (from, to) in periods)
             {
                 var report = await (await secretary.GetAsync($"/api/work-orders/metrics?from={from}&to={to}&by={by}")).JsonAsync(HttpStatusCode.OK);
-                var expected = await ExpectedAsync(communityId, DateOnly.Parse(from), DateOnly.Parse(to), by);
+                var expected = await ExpectedAsync(communityId, DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture), by);
                 var actual = report.GetProperty("rows").EnumerateArray().Select(FiguresOf).ToList();
                 var context = $"{phase}: by {by}, {from} – {to}";
                 actual.Select(r => r.Group).ShouldBe(expected.Rows.Select(r => r.Group), ignoreOrder: true, context);

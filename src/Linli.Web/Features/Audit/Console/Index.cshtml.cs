@@ -1,3 +1,4 @@
+using System.Globalization;
 using Linli.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -14,7 +15,7 @@ public sealed class IndexModel(AuditQuery query) : LinliPageModel
     public string PageUrl(int page)
     {
         var q = Request.Query.Where(kv => kv.Key != "Page").ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString());
-        q["Page"] = page.ToString();
+        q["Page"] = page.ToString(CultureInfo.InvariantCulture);
         return QueryHelpers.AddQueryString("/console/audit", q);
     }
 }

@@ -1,6 +1,7 @@
+using System.Globalization;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
-using Linli.Web.Features.Calendar;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -31,7 +32,7 @@ public sealed class IndexModel(WorkCalendarService calendar, TimeProvider clock)
             return Page();
         }
         if (await TryAsync(() => calendar.SetAsync(date, Input), nameof(Input)))
-            return RedirectWithFlash($"/console/calendar?year={date.Year}", T.Get("calendar.saved", date.ToString("yyyy-MM-dd")));
+            return RedirectWithFlash($"/console/calendar?year={date.Year}", T.Get("calendar.saved", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         await LoadAsync();
         return Page();
     }
@@ -39,7 +40,7 @@ public sealed class IndexModel(WorkCalendarService calendar, TimeProvider clock)
     public async Task<IActionResult> OnPostRemoveAsync(DateOnly date)
     {
         await calendar.RemoveAsync(date);
-        return RedirectWithFlash($"/console/calendar?year={date.Year}", T.Get("calendar.removed", date.ToString("yyyy-MM-dd")));
+        return RedirectWithFlash($"/console/calendar?year={date.Year}", T.Get("calendar.removed", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
     }
 
     private async Task LoadAsync()

@@ -1,5 +1,5 @@
-using Linli.Web.Features.Places;
 using Linli.Web.Features.Grids;
+using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;

@@ -1,7 +1,7 @@
 using Linli.Web.Features.Inspections;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

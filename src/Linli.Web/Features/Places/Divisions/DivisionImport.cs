@@ -1,3 +1,4 @@
+using System.Globalization;
 using Linli.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -73,7 +74,7 @@ public static class DivisionImport
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (i > 0) sql.Append(", ");
-                sql.Append($"(@c{i}, @n{i}, @l{i}, @p{i})");
+                sql.Append(CultureInfo.InvariantCulture, $"(@c{i}, @n{i}, @l{i}, @p{i})");
                 Add(command, $"@c{i}", chunk[i].Code);
                 Add(command, $"@n{i}", chunk[i].Name);
                 Add(command, $"@l{i}", (int)chunk[i].Level);

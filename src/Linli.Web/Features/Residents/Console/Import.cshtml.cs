@@ -1,9 +1,9 @@
 using Linli.Web.Features.Residents;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Residents.Import;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

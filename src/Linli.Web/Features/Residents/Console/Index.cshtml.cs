@@ -1,8 +1,9 @@
-using Linli.Web.Infrastructure.Tenancy;
+using System.Globalization;
 using Linli.Web.Features.Residents;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -50,7 +51,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
         if (!(await authz.AuthorizeAsync(User, ResidentPolicies.RevealIdNumbers)).Succeeded) return Forbid();
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
         (MemoryStream Content, string FileName)? file = null;
-        if (await TryAsync(async () => file = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, Tag = Tag }, HttpContext.RequestAborted, Reason ?? "")))
+        if (await TryAsync(async () => file = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, Tag = Tag }, Reason ?? "", HttpContext.RequestAborted)))
         {
             Response.Headers.CacheControl = "no-store";
             return File(file!.Value.Content, ResidentsExport.ContentType, file.Value.FileName);
@@ -77,7 +78,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
     public async Task<IActionResult> OnGetExportAsync()
     {
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
-        var (content, fileName) = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, Tag = Tag });
+        var (content, fileName) = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, Tag = Tag }, ct: HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";
         return File(content, ResidentsExport.ContentType, fileName);
     }
@@ -85,7 +86,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
     public string PageUrl(int page)
     {
         var q = Request.Query.Where(kv => ListFilters.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString());
-        q["p"] = page.ToString();
+        q["p"] = page.ToString(CultureInfo.InvariantCulture);
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/console/residents", q);
     }
 

@@ -1,8 +1,8 @@
 using Linli.Web.Features.Residents;
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -52,7 +52,7 @@ public static class ImportApi
     {
         var form = await ReadFormAsync(ctx);
         Guid? communityId = Guid.TryParse(form["communityId"], out var c) ? c : null;
-        var job = await importer.UploadAsync(await console.ResolveAsync(communityId), form.Files.GetFile("file") ?? form.Files.FirstOrDefault(), ctx.RequestAborted);
+        var job = await importer.UploadAsync(await console.ResolveAsync(communityId), form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null), ctx.RequestAborted);
         return TypedResults.Created($"/api/residents/imports/{job.Id}", ResidentImporter.View(job));
     }
 

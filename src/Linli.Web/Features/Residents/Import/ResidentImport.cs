@@ -42,11 +42,14 @@ public sealed class ImportJob
     /// <summary>The first <see cref="ProblemsKept"/> problems (all of them are in the problems workbook).</summary>
     public List<ImportProblem> Problems { get; } = [];
     public int ProblemCount { get; set; }
+    // Fields, not properties: the runner moves them with Interlocked and volatile writes while pages read them.
+#pragma warning disable CA1051
     public volatile ImportStatus Status;
     public int Processed;
     public int Created;
     public int Updated;
     public int Skipped;
+#pragma warning restore CA1051
     public string? Error { get; set; }
 }
 
@@ -59,7 +62,7 @@ public sealed class ImportJobs(string folder)
     public string Folder { get; } = folder;
 
     private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
-    public readonly Channel<Guid> Queue = Channel.CreateUnbounded<Guid>();
+    public Channel<Guid> Queue { get; } = Channel.CreateUnbounded<Guid>();
 
     public void Add(ImportJob job) => _jobs[job.Id] = job;
     public ImportJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
@@ -163,7 +166,7 @@ public sealed class ResidentImporter(AppDbContext db, ImportJobs jobs, Texts t, 
     }
 
     /// <summary>The rows of the file; a file that is not a readable workbook, or lacks a required column, is a 400.</summary>
-    private IEnumerable<(int Row, IReadOnlyDictionary<string, string?> Cells)> Read(string path)
+    private static IEnumerable<(int Row, IReadOnlyDictionary<string, string?> Cells)> Read(string path)
     {
         using var rows = ImportSheet.Rows(path, header =>
         {

@@ -1,6 +1,6 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Linli.Web.Features.WorkOrders.Console;

@@ -1,4 +1,3 @@
-using Linli.Web.Infrastructure.Tenancy;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Linli.Web.Features.Residents;
@@ -7,6 +6,7 @@ using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -1,10 +1,11 @@
-using Linli.Web.Infrastructure.Tenancy;
+using System.Globalization;
+using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
-using Linli.Web.Features.Calendar;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Time;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -73,7 +74,7 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrdersService ord
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         if (DutyDate is not { } date) ModelState.AddModelError(nameof(DutyDate), T.Get("validation.required", T.Get("oncall.date")));
         else if (await TryAsync(() => setup.SetDutyAsync(community.Id, date, Duty), nameof(Duty)))
-            return RedirectWithFlash("/console/orders/routing#on-call", T.Get("oncall.saved", date.ToString("yyyy-MM-dd")));
+            return RedirectWithFlash("/console/orders/routing#on-call", T.Get("oncall.saved", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         await LoadAsync();
         return Page();
     }
@@ -82,7 +83,7 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrdersService ord
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         await setup.RemoveDutyAsync(community.Id, date);
-        return RedirectWithFlash("/console/orders/routing#on-call", T.Get("oncall.removed", date.ToString("yyyy-MM-dd")));
+        return RedirectWithFlash("/console/orders/routing#on-call", T.Get("oncall.removed", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
     }
 
     public string Label(RuleRow r) => setup.Label(r);

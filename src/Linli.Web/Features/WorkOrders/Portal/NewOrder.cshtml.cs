@@ -1,9 +1,9 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Residents;
 using Linli.Web.Features.Shared;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,5 +1,5 @@
-using Linli.Web.Features.Residents;
 using Linli.Web.Features.Places;
+using Linli.Web.Features.Residents;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;

@@ -1,8 +1,8 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,7 @@
-using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Features.Places;
 using Linli.Web.Features.Shared;
 using Linli.Web.Infrastructure.Auth;
+using Linli.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Linli.Web.Features.Places.Console.Estates;
