@@ -252,9 +252,8 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
     public async Task<List<SimilarOrder>> SimilarAsync(Guid communityId, Guid categoryId, Guid? buildingId, CancellationToken ct = default)
     {
         if (!scope.CanSee(communityId) || buildingId is null) return [];
-        WorkOrderStatus[] open = [WorkOrderStatus.Submitted, WorkOrderStatus.Accepted, WorkOrderStatus.Dispatched, WorkOrderStatus.Taken, WorkOrderStatus.InProgress, WorkOrderStatus.Paused];
-        var rows = await db.WorkOrders.AsNoTracking()
-            .Where(o => o.CommunityId == communityId && o.CategoryId == categoryId && o.BuildingId == buildingId && open.Contains(o.Status) && o.DuplicateOfId == null)
+        var rows = await db.WorkOrders.AsNoTracking().Where(WorkOrder.Open)
+            .Where(o => o.CommunityId == communityId && o.CategoryId == categoryId && o.BuildingId == buildingId && o.DuplicateOfId == null)
             .OrderByDescending(o => o.CreatedAt).Take(5).Select(o => new { o.Id, o.Number, o.EstateId, o.Status, o.CreatedAt }).ToListAsync(ct);
         if (rows.Count == 0) return [];
         var category = (await CategoryNamesAsync([categoryId], ct)).GetValueOrDefault(categoryId, "?");
@@ -342,15 +341,13 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         if (mine && Me is { } me) q = q.Where(o => o.ReporterAccountId == me || o.HandlerId == me);
         var rows = await q.OrderByDescending(o => o.CreatedAt).Take(Math.Clamp(take, 1, 500))
             .Select(o => new { o.Id, o.Number, o.Channel, o.CategoryId, o.Status, o.EstateId, o.BuildingId, o.EntranceNumber, o.HomeId, o.PlaceText, o.HandlerName,
-                o.CreatedAt, o.ResolutionDueAt, o.UrgeCount })
+                o.CreatedAt, o.ResolutionDueAt, o.UrgeCount, o.TakenAt, o.ResponseOverdueAt, o.ResolutionOverdueAt })
             .ToListAsync(ct);
         var names = await CategoryNamesAsync(rows.Select(r => r.CategoryId), ct);
         var places = await PlaceLabelsAsync(rows.Select(r => (r.EstateId, r.BuildingId, r.EntranceNumber, r.HomeId, r.PlaceText)), ct);
-        var now = Now;
         return rows.Select(r => new WorkOrderRow(r.Id, r.Number, r.Channel, names.GetValueOrDefault(r.CategoryId, "?"), r.Status,
             places[(r.EstateId, r.BuildingId, r.EntranceNumber, r.HomeId, r.PlaceText)], r.HandlerName, r.CreatedAt, r.ResolutionDueAt,
-            r.Status is not (WorkOrderStatus.Done or WorkOrderStatus.Visited or WorkOrderStatus.Closed or WorkOrderStatus.Paused) && now > r.ResolutionDueAt,
-            r.UrgeCount)).ToList();
+            WorkOrder.IsOverdueWith(r.Status, r.TakenAt, r.ResponseOverdueAt, r.ResolutionOverdueAt), r.UrgeCount)).ToList();
     }
 
     public async Task<WorkOrderDetail> DetailAsync(Guid id, CancellationToken ct = default)
