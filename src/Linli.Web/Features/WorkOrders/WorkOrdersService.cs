@@ -477,32 +477,20 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
 
     // ---------------------------------------------------------------- steps
 
-    /// <summary>The steps the caller may take now (the page shows these buttons; the API refuses the others).</summary>
-    private List<string> AllowedSteps(WorkOrder o)
+    /// <summary>Who the caller is to the order: reporter, the handler's people, the office, a subdistrict admin, a member of its grid.</summary>
+    private FlowParty PartiesOf(WorkOrder o)
     {
-        var steps = new List<string>();
-        var staff = IsCommunityStaff;
-        var handler = IsHandler(o);
-        var reporter = o.ReporterAccountId is { } r && r == Me;
-        void Add(bool allowed, string step) { if (allowed) steps.Add(step); }
-        Add(staff && o.Status == WorkOrderStatus.Submitted, "accept");
-        Add(staff && o.Status == WorkOrderStatus.Accepted, "dispatch");
-        Add(staff && o.Status is WorkOrderStatus.Dispatched or WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "transfer");
-        Add((handler || staff) && o.Status == WorkOrderStatus.Dispatched, "take");
-        Add((handler || staff) && o.Status == WorkOrderStatus.Dispatched, "return");
-        Add((handler || staff) && o.Status == WorkOrderStatus.Taken, "start");
-        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "pause");
-        Add((handler || staff) && o.Status == WorkOrderStatus.Paused, "resume");
-        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress or WorkOrderStatus.Paused && o.ExtensionHoursRequested is null, "request-extension");
-        Add(staff && o.ExtensionHoursRequested is not null, "decide-extension");
-        Add((handler || staff) && o.Status is WorkOrderStatus.Taken or WorkOrderStatus.InProgress, "complete");
-        Add((reporter || staff) && o.Status == WorkOrderStatus.Done, "return-visit");
-        Add(staff && o.Status == WorkOrderStatus.Visited, "close");
-        Add((staff && o.Status is WorkOrderStatus.Done or WorkOrderStatus.Visited or WorkOrderStatus.Closed)
-            || (reporter && (o.Status == WorkOrderStatus.Done || (o.Status == WorkOrderStatus.Visited && !o.Satisfied))), "reopen");
-        Add((reporter || staff) && o.IsOpen, "urge");
-        return steps;
+        var parties = FlowParty.None;
+        if (o.ReporterAccountId is { } r && r == Me) parties |= FlowParty.Reporter;
+        if (IsHandler(o)) parties |= FlowParty.Handler;
+        if (User.IsInRole(Roles.Staff) || User.IsInRole(Roles.Secretary)) parties |= FlowParty.Office;
+        if (User.IsInRole(Roles.SubdistrictAdmin)) parties |= FlowParty.Subdistrict;
+        if (o.GridId is { } g && scope.GridIds.Contains(g)) parties |= FlowParty.Grid;
+        return parties;
     }
+
+    /// <summary>The steps the caller may take now (the page shows these buttons; the API refuses the others).</summary>
+    private List<string> AllowedSteps(WorkOrder o) => WorkOrderFlow.Allowed(o, PartiesOf(o));
 
     private bool IsHandler(WorkOrder o) => o.HandlerKind switch
     {
@@ -512,69 +500,24 @@ public sealed class WorkOrdersService(AppDbContext db, TenantScope scope, IHttpC
         _ => false,
     };
 
-    public static readonly string[] Steps =
-        ["accept", "dispatch", "transfer", "take", "return", "start", "pause", "resume", "request-extension", "decide-extension", "complete", "return-visit", "close", "reopen", "urge"];
-
     /// <summary>
-    /// Takes one step. A step the caller may not take on an order they can see is a 403; a step the flow does not allow
-    /// now is a 409; either way the order is unchanged.
+    /// Takes one step, as <see cref="WorkOrderFlow"/> describes it. A step the caller may not take on an order they can
+    /// see is a 403; a step the flow does not allow now is a 409; either way the order is unchanged.
     /// </summary>
     public async Task<WorkOrder> StepAsync(Guid id, string step, StepInput input, CancellationToken ct = default)
     {
-        if (!Steps.Contains(step)) throw new NotFoundException();
+        var row = WorkOrderFlow.Find(step) ?? throw new NotFoundException();
         var o = await Visible().Include(x => x.Events.Where(e => false)).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
-        if (!AllowedSteps(o).Contains(step))
-        {
-            // Allowed for this caller in another status → the flow says no (409); never allowed for this caller → 403.
-            if (!MayEverTake(o, step)) throw new DomainException("workorders.step_forbidden", status: StatusCodes.Status403Forbidden);
-        }
-        var by = MeActor;
-        var now = Now;
-        var time = step is "resume" or "decide-extension" or "reopen" ? await calendar.CurrentAsync(ct) : WorkingTime.Clock;
-        switch (step)
-        {
-            case "accept": o.Accept(by, now); break;
-            case "dispatch": o.Dispatch(await HandlerForAsync(o, input.Handler, ct), by, now, input.Reason); break;
-            case "transfer": o.Transfer(await ResolveHandlerAsync(o.CommunityId, input.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required"), ct), by, now, input.Reason); break;
-            case "take": o.Take(by, now); break;
-            case "return": o.Return(by, now, input.Reason); break;
-            case "start": o.Start(by, now); break;
-            case "pause": o.Pause(by, now, input.Reason); break;
-            case "resume": o.Resume(by, now, time); break;
-            case "request-extension": o.RequestExtension(by, now, input.Hours ?? 0, input.Reason); break;
-            case "decide-extension": o.DecideExtension(by, now, input.Approve ?? throw DomainException.Invalid("Approve", "workorders.decision_required"), input.Reason, time); break;
-            case "complete": o.Complete(by, now, input.Result); break;
-            case "return-visit": o.RecordReturnVisit(by, now, input.Rating ?? 0, input.Comment); break;
-            case "close": o.Close(by, now); break;
-            case "reopen":
-                if (!IsCommunityStaff && o.Status == WorkOrderStatus.Visited && o.Satisfied) throw new DomainException("workorders.reopen_satisfied");
-                o.Reopen(by, now, input.Reason, time);
-                break;
-            case "urge": o.Urge(by, now, input.Reason); break;
-        }
+        WorkOrderFlow.Check(row, o, PartiesOf(o));
+        Handler? handler = null;
+        if (row.Reads(StepFields.Handler))
+            handler = input.Handler is { } given ? await ResolveHandlerAsync(o.CommunityId, given, ct)
+                : (row.Needs & StepFields.Handler) == 0 ? (await RouteNowAsync(o, ct))?.Handler : null;
+        var time = row.UsesCalendar ? await calendar.CurrentAsync(ct) : WorkingTime.Clock;
+        row.Apply(o, new StepContext(MeActor, Now, input, handler, time));
         await notifier.AddForNewStepsAsync(o, ct);
         await db.SaveChangesAsync(ct);
         return o;
-    }
-
-    /// <summary>Whether the caller's role could ever take this step on this order (else 403 rather than 409).</summary>
-    private bool MayEverTake(WorkOrder o, string step)
-    {
-        var staff = IsCommunityStaff;
-        var reporter = o.ReporterAccountId is { } r && r == Me;
-        return step switch
-        {
-            "accept" or "dispatch" or "transfer" or "decide-extension" or "close" => staff,
-            "return-visit" or "reopen" or "urge" => staff || reporter,
-            _ => staff || IsHandler(o),
-        };
-    }
-
-    /// <summary>The handler for a dispatch: the one given, else the routing's choice at this moment.</summary>
-    private async Task<Handler> HandlerForAsync(WorkOrder o, HandlerInput? given, CancellationToken ct)
-    {
-        if (given is not null) return await ResolveHandlerAsync(o.CommunityId, given, ct);
-        return (await RouteNowAsync(o, ct))?.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required");
     }
 
     private async Task<RouteChoice?> RouteNowAsync(WorkOrder o, CancellationToken ct)

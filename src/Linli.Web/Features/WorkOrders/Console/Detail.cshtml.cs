@@ -56,7 +56,7 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orde
         // After-photos come with "complete": checked first, written once the step is taken.
         if (await TryAsync(async () =>
             {
-                var photos = step == "complete" && Request.HasFormContentType
+                var photos = WorkOrderFlow.Find(step)?.Reads(StepFields.Photos) == true && Request.HasFormContentType
                     ? await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false) : [];
                 await orders.StepAsync(Id, step, input);
                 if (photos.Count > 0) await orders.AddPhotosAsync(Id, PhotoStage.After, photos);

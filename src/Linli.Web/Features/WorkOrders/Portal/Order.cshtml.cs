@@ -33,7 +33,8 @@ public sealed class OrderModel(WorkOrdersService orders) : LinliPageModel
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
-        if (step is not ("return-visit" or "reopen" or "urge")) return NotFound();
+        // The resident's page takes the steps a reporter may take; the others belong to the console.
+        if (WorkOrderFlow.Find(step) is not { } row || !WorkOrderFlow.MayTake(row, FlowParty.Reporter)) return NotFound();
         if (await TryAsync(() => orders.StepAsync(Id, step, new StepInput { Rating = Rating, Comment = Comment, Reason = Reason })))
             return RedirectWithFlash($"/orders/{Id}", T.Get("workorders.step_done." + step));
         Order = await orders.DetailAsync(Id);
