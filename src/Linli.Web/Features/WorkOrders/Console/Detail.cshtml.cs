@@ -10,7 +10,8 @@ namespace Linli.Web.Features.WorkOrders.Console;
 
 /// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orders, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
+public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries orders, WorkOrderSteps steps, WorkOrderRouting routing,
+    ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public StepForm Input { get; set; } = new();
@@ -53,13 +54,12 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orde
         {
             Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
         };
-        // After-photos come with "complete": checked first, written once the step is taken.
+        // After-photos come with the step that takes them (completing): checked first, saved with the step.
         if (await TryAsync(async () =>
             {
                 var photos = WorkOrderFlow.Find(step)?.Reads(StepFields.Photos) == true && Request.HasFormContentType
                     ? await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false) : [];
-                await orders.StepAsync(Id, step, input);
-                if (photos.Count > 0) await orders.AddPhotosAsync(Id, PhotoStage.After, photos);
+                await steps.TakeAsync(Id, step, input, photos, HttpContext.RequestAborted);
             }, nameof(Input)))
         {
             try
@@ -82,7 +82,7 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orde
         if (Order.ResidentId is { } rid && (await authz.AuthorizeAsync(User, ResidentPolicies.Registry)).Succeeded)
             Resident = await residents.PickAsync(null, rid, withHome: false);
         if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
-            Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
-        if (Order.AllowedSteps.Contains("dispatch")) Suggested = await orders.SuggestAsync(Id);
+            Handlers = await routing.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
+        if (Order.AllowedSteps.Contains("dispatch")) Suggested = await routing.SuggestAsync(Id);
     }
 }
