@@ -80,10 +80,7 @@ public sealed class WorkOrderPhotos(AppDbContext db, WorkOrderCaller caller, Pho
         await CheckRoomAsync(o.Id, stage, prepared.Count, ct);
         var now = caller.Now;
         var written = await WriteAsync(o.CommunityId, prepared, now, ct);
-        var rows = written.RowsFor(o, stage, caller.Me, now);
-        db.WorkOrderPhotos.AddRange(rows);
-        await SaveOrRemoveAsync(written, ct);
-        return rows.Select(r => r.Id).ToList();
+        return (await SaveWithAsync(o, stage, written, now, ct)).Select(r => r.Id).ToList();
     }
 
     /// <summary>Nine photos per order and stage at most (a field error naming Photos).</summary>
@@ -96,12 +93,15 @@ public sealed class WorkOrderPhotos(AppDbContext db, WorkOrderCaller caller, Pho
     public Task<WrittenPhotos> WriteAsync(Guid communityId, IReadOnlyList<PreparedPhoto> prepared, DateTime now, CancellationToken ct) =>
         WrittenPhotos.WriteAsync(store, communityId, prepared, now, ct);
 
-    /// <summary>Saves the context's changes with the photos' rows; when the save fails, the files go too.</summary>
-    public async Task SaveOrRemoveAsync(WrittenPhotos written, CancellationToken ct)
+    /// <summary>Saves the context's changes (a step, or nothing else) with the rows of these photos of the order; when the save fails, the files go too.</summary>
+    public async Task<List<WorkOrderPhoto>> SaveWithAsync(WorkOrder order, PhotoStage stage, WrittenPhotos written, DateTime now, CancellationToken ct)
     {
+        var rows = written.RowsFor(order, stage, caller.Me, now);
+        db.WorkOrderPhotos.AddRange(rows);
         try
         {
             await db.SaveChangesAsync(ct);
+            return rows;
         }
         catch
         {

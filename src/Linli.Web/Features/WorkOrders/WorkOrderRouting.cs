@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Partners;
 using Linli.Web.Infrastructure.Auth;
@@ -8,11 +10,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Linli.Web.Features.WorkOrders;
 
+/// <summary>A handler as a caller names it: JSON <c>{ kind, id }</c>, or "Kind:Id" as the forms' selects post it.</summary>
+[TypeConverter(typeof(HandlerInputConverter))]
 public sealed record HandlerInput(HandlerKind Kind, Guid Id)
 {
     /// <summary>A handler as the forms' selects give it, "Kind:Id"; null when empty or not of that shape.</summary>
     public static HandlerInput? Parse(string? value) =>
         value?.Split(':') is [var kind, var id] && Enum.TryParse<HandlerKind>(kind, out var k) && Enum.IsDefined(k) && Guid.TryParse(id, out var g) ? new HandlerInput(k, g) : null;
+}
+
+/// <summary>Binds a form's "Kind:Id" to a <see cref="HandlerInput"/> (a page's form model); anything else binds to none.</summary>
+public sealed class HandlerInputConverter : TypeConverter
+{
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
+
+    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
+        value is string s ? HandlerInput.Parse(s) : base.ConvertFrom(context, culture, value);
 }
 
 /// <summary>The handler select of the console's forms (see _HandlerSelect); <paramref name="Selected"/> as "Kind:Id".</summary>

@@ -1,5 +1,4 @@
 using Linli.Web.Features.Calendar;
-using Linli.Web.Infrastructure.Data;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Media;
 using Microsoft.EntityFrameworkCore;
@@ -24,15 +23,15 @@ public sealed class StepInput
 /// and either way the order is unchanged. Completing may bring after-photos: the step, its notifications and the photos
 /// are one save, and the photo files of a failed save are removed.
 /// </summary>
-public sealed class WorkOrderSteps(AppDbContext db, WorkOrderCaller caller, WorkOrderRouting routing, WorkCalendarService calendar,
+public sealed class WorkOrderSteps(WorkOrderCaller caller, WorkOrderRouting routing, WorkCalendarService calendar,
     WorkOrderNotifier notifier, WorkOrderPhotos photos)
 {
     public async Task<WorkOrder> TakeAsync(Guid id, string step, StepInput input, IReadOnlyList<PreparedPhoto>? afterPhotos = null, CancellationToken ct = default)
     {
         var row = WorkOrderFlow.Find(step) ?? throw new NotFoundException();
         afterPhotos ??= [];
-        if (afterPhotos.Count > 0 && !row.Reads(StepFields.Photos)) throw new DomainException("photos.not_now", status: StatusCodes.Status409Conflict);
         var o = await caller.Visible().Include(x => x.Events.Where(e => false)).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+        if (afterPhotos.Count > 0 && !row.Reads(StepFields.Photos)) throw new DomainException("photos.not_now", status: StatusCodes.Status409Conflict);
         WorkOrderFlow.Check(row, o, caller.PartiesOf(o));
         // A dispatch without a handler goes where the routing sends it now; a transfer must name one.
         Handler? handler = null;
@@ -45,9 +44,7 @@ public sealed class WorkOrderSteps(AppDbContext db, WorkOrderCaller caller, Work
         if (afterPhotos.Count > 0) await photos.CheckRoomAsync(o.Id, PhotoStage.After, afterPhotos.Count, ct);
         await notifier.AddForNewStepsAsync(o, ct);
         // The files last, once everything else has said yes; they go with the step's save or not at all.
-        var written = await photos.WriteAsync(o.CommunityId, afterPhotos, now, ct);
-        db.WorkOrderPhotos.AddRange(written.RowsFor(o, PhotoStage.After, caller.Me, now));
-        await photos.SaveOrRemoveAsync(written, ct);
+        await photos.SaveWithAsync(o, PhotoStage.After, await photos.WriteAsync(o.CommunityId, afterPhotos, now, ct), now, ct);
         return o;
     }
 }

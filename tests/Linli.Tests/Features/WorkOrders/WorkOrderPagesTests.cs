@@ -50,6 +50,7 @@ public sealed partial class WorkOrderPagesTests(LinliFactory app)
         final.ShouldNotContain("周立新"); // the resident's timeline names no staff
     }
 
+    /// <summary>A category option of a form: its id and its name.</summary>
     [GeneratedRegex("<option value=\"([0-9a-f-]{36})\"[^>]*>([^<]+)</option>")]
-    private static partial Regex CategoryOption();
+    internal static partial Regex CategoryOption();
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Linli.Tests.Support;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Data;
@@ -20,7 +19,7 @@ namespace Linli.Tests.Features.WorkOrders;
 /// save; when the database refuses that save, nothing is kept, the photo files written for it neither.
 /// </summary>
 [Collection(AppCollection.Name)]
-public sealed partial class WorkOrderPhotoSaveTests(LinliFactory app)
+public sealed class WorkOrderPhotoSaveTests(LinliFactory app)
 {
     /// <summary>A database that refuses every save that adds a photo (as a lost connection or a full disk would).</summary>
     private sealed class RefusePhotos : SaveChangesInterceptor
@@ -67,7 +66,7 @@ public sealed partial class WorkOrderPhotoSaveTests(LinliFactory app)
     private async Task<Dictionary<string, string>> ReportFormAsync(HttpClient resident, string description)
     {
         var form = await resident.GetStringAsync("/orders/new");
-        var category = CategoryOption().Matches(form).First(m => m.Groups[2].Value == "管道堵塞").Groups[1].Value;
+        var category = WorkOrderPagesTests.CategoryOption().Matches(form).First(m => m.Groups[2].Value == "管道堵塞").Groups[1].Value;
         return new() { ["CategoryId"] = category, ["Description"] = description, ["AtHome"] = "true" };
     }
 
@@ -127,7 +126,4 @@ public sealed partial class WorkOrderPhotoSaveTests(LinliFactory app)
         (await Run(db => db.WorkOrderPhotos.Where(p => p.WorkOrderId == id).Select(p => p.Stage).ToListAsync())).ShouldBe([PhotoStage.After]);
         PhotoFiles().ShouldBe(files + 2);
     }
-
-    [GeneratedRegex("<option value=\"([0-9a-f-]{36})\"[^>]*>([^<]+)</option>")]
-    private static partial Regex CategoryOption();
 }

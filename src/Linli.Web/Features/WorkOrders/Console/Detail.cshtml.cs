@@ -14,25 +14,14 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries order
     ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    [BindProperty] public StepForm Input { get; set; } = new();
+    /// <summary>The step's form; its handler select posts "Kind:Id".</summary>
+    [BindProperty] public StepInput Input { get; set; } = new();
     public WorkOrderDetail Order { get; private set; } = null!;
     public List<Handler> Handlers { get; private set; } = [];
     /// <summary>Where the routing would send it now, shown beside the dispatch form.</summary>
     public RouteChoice? Suggested { get; private set; }
     /// <summary>The resident the order is for, to roles that read the registry and may see them there (phone masked).</summary>
     public ResidentPick? Resident { get; private set; }
-
-    public sealed class StepForm
-    {
-        /// <summary>"Kind:Id" of the chosen handler.</summary>
-        public string? Handler { get; set; }
-        public string? Reason { get; set; }
-        public string? Result { get; set; }
-        public int? Rating { get; set; }
-        public string? Comment { get; set; }
-        public int? Hours { get; set; }
-        public bool? Approve { get; set; }
-    }
 
     public OrderLive Live => new(Order, Staff: true, $"/console/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
 
@@ -49,17 +38,12 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries order
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
-        var handler = HandlerInput.Parse(Input.Handler);
-        var input = new StepInput
-        {
-            Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
-        };
         // After-photos come with the step that takes them (completing): checked first, saved with the step.
         if (await TryAsync(async () =>
             {
                 var photos = WorkOrderFlow.Find(step)?.Reads(StepFields.Photos) == true && Request.HasFormContentType
                     ? await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false) : [];
-                await steps.TakeAsync(Id, step, input, photos, HttpContext.RequestAborted);
+                await steps.TakeAsync(Id, step, Input, photos, HttpContext.RequestAborted);
             }, nameof(Input)))
         {
             try
