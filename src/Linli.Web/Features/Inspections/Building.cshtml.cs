@@ -13,7 +13,7 @@ namespace Linli.Web.Features.Inspections;
 /// </summary>
 [Authorize(Policy = InspectionPolicies.Inspections)]
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class BuildingModel(InspectionsService walks, WorkOrdersService orders) : LinliPageModel
+public sealed class BuildingModel(InspectionsService walks, WorkOrderReference reference) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public Guid BuildingId { get; set; }
@@ -62,6 +62,6 @@ public sealed class BuildingModel(InspectionsService walks, WorkOrdersService or
         // Not a building of this walk, or not one of a grid member's own grids: not there for the caller.
         Building = Walk.Buildings.FirstOrDefault(b => b.BuildingId == BuildingId) ?? throw new NotFoundException();
         Problems = Walk.Problems.Where(p => p.BuildingId == BuildingId).ToList();
-        if (!Walk.Finished) Categories = (await orders.CategoriesAsync(Walk.CommunityId, ct)).Where(c => !c.IsRetired).ToList();
+        if (!Walk.Finished) Categories = (await reference.CategoriesAsync(Walk.CommunityId, ct)).Where(c => !c.IsRetired).ToList();
     }
 }

@@ -52,11 +52,12 @@ public sealed record WalkEstate(Guid Id, string Name, int Buildings, Guid? OpenW
 
 /// <summary>
 /// Inspection walks 走访找问题: start one per estate, mark buildings walked, record problems (each becomes a work order
-/// through <see cref="WorkOrdersService.CreateAsync"/>, channel InspectionWalk, with the photos as its before-photos),
+/// through <see cref="WorkOrderIntake.ReportAsync"/>, channel InspectionWalk, with the photos as its before-photos),
 /// finish. Staff and secretaries work on every estate of their communities; a grid member sees and walks only the
 /// buildings of the own grids (as in the survey). Another community's walk or building is a 404.
 /// </summary>
-public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t, WorkOrdersService orders)
+public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, TimeProvider clock, Texts t, WorkOrderIntake intake,
+    WorkOrderReference reference)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
     private Actor Me => new(User.UserId(), User.DisplayName());
@@ -128,7 +129,7 @@ public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttp
         var photos = (await db.WorkOrderPhotos.AsNoTracking().Where(p => orderIds.Contains(p.WorkOrderId) && p.Stage == PhotoStage.Before)
                 .OrderBy(p => p.AddedAt).Select(p => new { p.WorkOrderId, p.Id }).ToListAsync(ct))
             .ToLookup(p => p.WorkOrderId, p => new WalkPhotoRow($"/api/work-orders/{p.WorkOrderId}/photos/{p.Id}", $"/api/work-orders/{p.WorkOrderId}/photos/{p.Id}?thumb=true"));
-        var categories = await orders.CategoryNamesAsync(problems.Select(p => p.CategoryId), ct);
+        var categories = await reference.CategoryNamesAsync(problems.Select(p => p.CategoryId), ct);
         var labels = buildings.ToDictionary(b => b.BuildingId, b => t.Get("places.building_label", b.Number));
         var rows = buildings
             .Select(b => new WalkBuildingRow(b.BuildingId, b.Number, labels[b.BuildingId], b.EntranceCount, b.WalkedAt is not null, b.WalkedByName, b.WalkedAt,
@@ -216,21 +217,22 @@ public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttp
                 throw DomainException.Invalid(nameof(input.EntranceNumber), "inspections.entrance_outside_grid");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var order = await orders.CreateAsync(walk.CommunityId, new NewWorkOrder
+        // The order with its photos and the problem, in one transaction (the report's own files go if it fails).
+        InspectionProblem? problem = null;
+        await intake.ReportAsync(walk.CommunityId, new NewWorkOrder
         {
             CategoryId = input.CategoryId,
             Description = input.Description,
             Channel = Channel.InspectionWalk,
             Place = new PlaceInput { BuildingId = building.Id, EntranceNumber = input.EntranceNumber },
+        }, photos, async (order, ct) =>
+        {
+            // The walk as the order's save in this transaction left it (a retried number leaves no half-saved rows tracked).
+            walk = await LoadAsync(id, ct);
+            problem = walk.RecordProblem(building, input.EntranceNumber, order, photos.Count, Me, Now);
+            await db.SaveChangesAsync(ct);
         }, ct);
-        if (photos.Count > 0) await orders.AddPhotosAsync(order.Id, PhotoStage.Before, photos, ct);
-        // The walk as the order's save in this transaction left it (a retried number leaves no half-saved rows tracked).
-        walk = await LoadAsync(id, ct);
-        var problem = walk.RecordProblem(building, input.EntranceNumber, order, photos.Count, Me, Now);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return problem;
+        return problem!;
     }
 
     /// <summary>Ends the walk: the secretary or staff, or whoever started it. A finished walk cannot be finished again (409).</summary>

@@ -19,7 +19,6 @@ public sealed record Board(string CommunityName, string DivisionCode, int Days, 
 public sealed class PublicBoard(AppDbContext db, Texts t, TimeProvider clock)
 {
     public const int Days = 90;
-    private static readonly WorkOrderStatus[] Fixed = [WorkOrderStatus.Done, WorkOrderStatus.Visited, WorkOrderStatus.Closed];
 
     /// <summary>The board of a community by its 12-digit division code; read without a signed-in user, so the tenant filter is bypassed on purpose and every query names the community.</summary>
     public async Task<Board> ForAsync(string divisionCode, int take = 50, CancellationToken ct = default)
@@ -35,8 +34,9 @@ public sealed class PublicBoard(AppDbContext db, Texts t, TimeProvider clock)
         var orders = db.WorkOrders.IgnoreQueryFilters().AsNoTracking()
             .Where(o => o.CommunityId == community.Id && ids.Contains(o.CategoryId) && o.CreatedAt >= since && o.DuplicateOfId == null);
         var found = await orders.CountAsync(ct);
-        var fixedCount = await orders.CountAsync(o => Fixed.Contains(o.Status), ct);
-        var rows = await orders.Where(o => Fixed.Contains(o.Status)).OrderByDescending(o => o.DoneAt).Take(take)
+        // Fixed: finished (done, visited or closed).
+        var fixedCount = await orders.Where(WorkOrder.Finished).CountAsync(ct);
+        var rows = await orders.Where(WorkOrder.Finished).OrderByDescending(o => o.DoneAt).Take(take)
             .Select(o => new { o.Id, o.CategoryId, o.EstateId, o.BuildingId, o.CreatedAt, o.DoneAt }).ToListAsync(ct);
         var estateIds = rows.Where(r => r.EstateId != null).Select(r => r.EstateId!.Value).Distinct().ToList();
         var buildingIds = rows.Where(r => r.BuildingId != null).Select(r => r.BuildingId!.Value).Distinct().ToList();
@@ -67,10 +67,10 @@ public sealed class PublicBoard(AppDbContext db, Texts t, TimeProvider clock)
     {
         var photo = await (
             from p in db.WorkOrderPhotos.IgnoreQueryFilters()
-            join o in db.WorkOrders.IgnoreQueryFilters() on p.WorkOrderId equals o.Id
+            join o in db.WorkOrders.IgnoreQueryFilters().Where(WorkOrder.Finished) on p.WorkOrderId equals o.Id
             join c in db.WorkOrderCategories.IgnoreQueryFilters() on o.CategoryId equals c.Id
             join m in db.Communities.IgnoreQueryFilters() on o.CommunityId equals m.Id
-            where p.Id == photoId && m.DivisionCode == divisionCode && c.Public && Fixed.Contains(o.Status) && o.DuplicateOfId == null
+            where p.Id == photoId && m.DivisionCode == divisionCode && c.Public && o.DuplicateOfId == null
             select new { p.File, p.Thumbnail }).AsNoTracking().FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
         return (photo.File, photo.Thumbnail);
     }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Linli.Web.Features.Calendar;
 using Linli.Web.Features.Places;
 using Linli.Web.Infrastructure.Errors;
@@ -189,7 +190,42 @@ public sealed class WorkOrder : ICommunityOwned
         return o;
     }
 
-    public bool IsOpen => Status is not (WorkOrderStatus.Done or WorkOrderStatus.Visited or WorkOrderStatus.Closed);
+    // ---------------------------------------------------------------- open and overdue: the one definition of each
+
+    /// <summary>
+    /// Open: not done yet (submitted, accepted, dispatched, taken, in progress or paused); done, visited and closed are
+    /// finished. Queries filter with <see cref="Open"/> or <see cref="Finished"/>, memory asks <see cref="IsOpen"/> or
+    /// <see cref="IsOpenStatus"/>. (The metrics count "done" by <see cref="DoneAt"/>, which <see cref="Complete"/> sets
+    /// and <see cref="Reopen"/> clears, so it is set exactly when the order is not open; a flow test holds them together.)
+    /// </summary>
+    public static readonly IReadOnlyList<WorkOrderStatus> OpenStatuses =
+        [WorkOrderStatus.Submitted, WorkOrderStatus.Accepted, WorkOrderStatus.Dispatched, WorkOrderStatus.Taken, WorkOrderStatus.InProgress, WorkOrderStatus.Paused];
+
+    /// <summary>Done, visited or closed: every status that is not open.</summary>
+    public static readonly IReadOnlyList<WorkOrderStatus> FinishedStatuses = Enum.GetValues<WorkOrderStatus>().Except(OpenStatuses).ToArray();
+
+    public static readonly Expression<Func<WorkOrder, bool>> Open = o => OpenStatuses.Contains(o.Status);
+    public static readonly Expression<Func<WorkOrder, bool>> Finished = o => FinishedStatuses.Contains(o.Status);
+
+    public static bool IsOpenStatus(WorkOrderStatus status) => OpenStatuses.Contains(status);
+
+    public bool IsOpen => IsOpenStatus(Status);
+
+    /// <summary>
+    /// Overdue: the clock (<see cref="Tick"/>) marked a limit missed and that limit still runs: the response limit while
+    /// nobody has taken the order, the resolution limit while it is open (paused included: the limit was missed before
+    /// the pause). Reads only stored columns, so a list projects them and asks the same question.
+    /// </summary>
+    public static bool IsOverdueWith(WorkOrderStatus status, DateTime? takenAt, DateTime? responseOverdueAt, DateTime? resolutionOverdueAt) =>
+        responseOverdueAt is not null && AwaitsResponse(status, takenAt) || resolutionOverdueAt is not null && IsOpenStatus(status);
+
+    public bool IsOverdue => IsOverdueWith(Status, TakenAt, ResponseOverdueAt, ResolutionOverdueAt);
+
+    /// <summary>Whether the response limit still runs: nobody has taken it yet.</summary>
+    private static bool AwaitsResponse(WorkOrderStatus status, DateTime? takenAt) =>
+        takenAt is null && status is WorkOrderStatus.Submitted or WorkOrderStatus.Accepted or WorkOrderStatus.Dispatched;
+
+    private bool AwaitingResponse => AwaitsResponse(Status, TakenAt);
 
     public void Accept(Actor by, DateTime now)
     {
@@ -377,11 +413,6 @@ public sealed class WorkOrder : ICommunityOwned
     }
 
     // ---------------------------------------------------------------- the clock
-
-    /// <summary>Whether the response limit still runs: nobody has taken it yet.</summary>
-    private bool AwaitingResponse => TakenAt is null && Status is WorkOrderStatus.Submitted or WorkOrderStatus.Accepted or WorkOrderStatus.Dispatched;
-
-    public bool IsOverdue => ResponseOverdueAt is not null && AwaitingResponse || ResolutionOverdueAt is not null && IsOpen;
 
     private void PlanWarnings(WorkingTime time, DateTime now)
     {

@@ -52,7 +52,8 @@ public sealed record DutyRow(DateOnly Date, HandlerKind Kind, Guid UserId, strin
 /// The console pages and the API both call this; every change is audited. Limits changed here apply to orders
 /// reported afterwards (an order keeps the limits it was reported with).
 /// </summary>
-public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, WorkOrdersService orders, AuditLog audit, Texts t)
+public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IHttpContextAccessor http, WorkOrderReference reference,
+    WorkOrderRouting routing, AuditLog audit, Texts t)
 {
     private System.Security.Claims.ClaimsPrincipal User => http.HttpContext?.User ?? new();
 
@@ -68,7 +69,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
     public async Task<WorkOrderCategory> CreateCategoryAsync(Guid communityId, CategoryInput input, CancellationToken ct = default)
     {
         RequireOffice(communityId);
-        await orders.EnsureCategoriesAsync(communityId, ct);
+        await reference.EnsureCategoriesAsync(communityId, ct);
         WorkOrderCategory? parent = null;
         if (input.ParentId is { } parentId)
             parent = await db.WorkOrderCategories.FirstOrDefaultAsync(c => c.Id == parentId && c.CommunityId == communityId, ct)
@@ -118,7 +119,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
     public async Task<WorkOrderCategory> SetDefaultHandlerAsync(Guid id, HandlerInput? handler, CancellationToken ct = default)
     {
         var category = await CategoryAsync(id, ct);
-        category.SetDefaultHandler(handler is null ? null : await orders.ResolveHandlerAsync(category.CommunityId, handler, ct));
+        category.SetDefaultHandler(handler is null ? null : await routing.ResolveHandlerAsync(category.CommunityId, handler, ct));
         audit.Add(AuditEvents.CategoryChanged, "WorkOrderCategory", id.ToString(), $"default handler {category.DefaultHandlerName ?? "-"}", communityId: category.CommunityId);
         await db.SaveChangesAsync(ct);
         return category;
@@ -140,7 +141,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
     {
         if (!scope.CanSee(communityId)) throw new NotFoundException();
         var rules = await db.RoutingRules.AsNoTracking().Where(r => r.CommunityId == communityId).OrderBy(r => r.Position).ToListAsync(ct);
-        var categories = await orders.CategoryNamesAsync(rules.Select(r => r.CategoryId), ct);
+        var categories = await reference.CategoryNamesAsync(rules.Select(r => r.CategoryId), ct);
         var estateIds = rules.Where(r => r.EstateId != null).Select(r => r.EstateId!.Value).Distinct().ToList();
         var estates = await db.Estates.AsNoTracking().Where(e => estateIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         return rules.Select((r, i) => new RuleRow(r.Id, i + 1, r.CategoryId, categories.GetValueOrDefault(r.CategoryId, "?"), r.Place, r.EstateId,
@@ -209,7 +210,7 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
                 : throw DomainException.Invalid(nameof(input.EstateId), "routing.estate_required");
         Handler? handler = null;
         if (input.Target == RuleTarget.Handler)
-            handler = await orders.ResolveHandlerAsync(communityId, input.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required"), ct);
+            handler = await routing.ResolveHandlerAsync(communityId, input.Handler ?? throw DomainException.Invalid("Handler", "workorders.handler_required"), ct);
         return (category, estate, handler);
     }
 
@@ -232,10 +233,10 @@ public sealed class WorkOrderSetupService(AppDbContext db, TenantScope scope, IH
         RequireOffice(communityId);
         if (input.UserId is not { } userId) throw DomainException.Invalid(nameof(input.UserId), "oncall.person_unknown");
         Handler person;
-        try { person = await orders.ResolveHandlerAsync(communityId, new HandlerInput(HandlerKind.Staff, userId), ct); }
+        try { person = await routing.ResolveHandlerAsync(communityId, new HandlerInput(HandlerKind.Staff, userId), ct); }
         catch (DomainException)
         {
-            try { person = await orders.ResolveHandlerAsync(communityId, new HandlerInput(HandlerKind.GridMember, userId), ct); }
+            try { person = await routing.ResolveHandlerAsync(communityId, new HandlerInput(HandlerKind.GridMember, userId), ct); }
             catch (DomainException) { throw DomainException.Invalid(nameof(input.UserId), "oncall.person_unknown"); }
         }
         var duty = await db.OnCallDuties.FirstOrDefaultAsync(d => d.CommunityId == communityId && d.Date == date, ct);

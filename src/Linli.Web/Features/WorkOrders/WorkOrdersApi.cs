@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.WorkOrders;
 
-/// <summary>The JSON API of work orders; the pages call the same <see cref="WorkOrdersService"/>.</summary>
+/// <summary>The JSON API of work orders; the pages call the same services (intake, steps, routing, queries, photos).</summary>
 public static class WorkOrdersApi
 {
     public static WebApplicationBuilder AddWorkOrders(this WebApplicationBuilder builder)
@@ -18,7 +18,13 @@ public static class WorkOrdersApi
             new NavEntry(NavPlace.PortalTile, "workorders.report", "/orders/new", null, 100, Icon: "✚"),
             new NavEntry(NavPlace.PortalTile, "board.title", "/board/" + NavEntry.CommunityToken, null, 300, Icon: "☑"));
         WorkOrderPolicies.Add(builder.Services);
-        builder.Services.AddScoped<WorkOrdersService>();
+        builder.Services.AddScoped<WorkOrderCaller>();
+        builder.Services.AddScoped<WorkOrderReference>();
+        builder.Services.AddScoped<WorkOrderIntake>();
+        builder.Services.AddScoped<WorkOrderSteps>();
+        builder.Services.AddScoped<WorkOrderRouting>();
+        builder.Services.AddScoped<WorkOrderQueries>();
+        builder.Services.AddScoped<WorkOrderPhotos>();
         builder.Services.AddScoped<WorkOrderSetupService>();
         builder.Services.AddSingleton<WorkOrderNumbers>();
         builder.Services.AddScoped<PublicBoard>();
@@ -36,7 +42,7 @@ public static class WorkOrdersApi
     public static void MapWorkOrdersApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/work-orders").WithTags("Work orders").RequireAuthorization();
-        api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrdersService s) =>
+        api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrderQueries s) =>
             TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
         api.MapPost("/", CreateAsync);
         api.MapGet("/metrics", async (DateOnly? from, DateOnly? to, MetricsBy? by, Guid? communityId, WorkOrderMetrics m, CurrentCommunity console, TimeProvider clock) =>
@@ -45,22 +51,19 @@ public static class WorkOrdersApi
             var communities = communityId is { } c ? [await console.ResolveAsync(c)] : (await console.CommunitiesAsync()).Select(x => x.Id).ToList();
             return TypedResults.Ok(await m.ForAsync(communities, f, t, by ?? MetricsBy.Category));
         }).RequireAuthorization(WorkOrderPolicies.Metrics);
-        api.MapPost("/similar", async (NewWorkOrder input, WorkOrdersService s, CurrentCommunity resolve) =>
-        {
-            var community = await resolve.ResolveAsync(input.CommunityId);
-            return TypedResults.Ok(await s.SimilarAsync(community, input.CategoryId, await s.BuildingOfAsync(community, input.Place)));
-        });
-        api.MapGet("/{id:guid}", async (Guid id, WorkOrdersService s) => TypedResults.Ok(await s.DetailAsync(id)));
+        api.MapPost("/similar", async (NewWorkOrder input, WorkOrderIntake s, CurrentCommunity resolve) =>
+            TypedResults.Ok(await s.SimilarAsync(await resolve.ResolveAsync(input.CommunityId), input.CategoryId, input.Place)));
+        api.MapGet("/{id:guid}", async (Guid id, WorkOrderQueries s) => TypedResults.Ok(await s.DetailAsync(id)));
         // Where the routing would send the order now (the dispatcher's hint); 204 when no rule, grid or default handler applies.
-        api.MapGet("/{id:guid}/route", async Task<Results<Ok<RouteChoice>, NoContent>> (Guid id, WorkOrdersService s) =>
+        api.MapGet("/{id:guid}/route", async Task<Results<Ok<RouteChoice>, NoContent>> (Guid id, WorkOrderRouting s) =>
             await s.SuggestAsync(id) is { } r ? TypedResults.Ok(r) : TypedResults.NoContent());
         api.MapPost("/{id:guid}/photos", AddPhotosAsync).RequireAntiforgeryForCookies()
             .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes))
             .Accepts<IFormFileCollection>("multipart/form-data");
-        api.MapGet("/{id:guid}/photos/{photoId:guid}", async (Guid id, Guid photoId, bool? thumb, WorkOrdersService s, HttpContext ctx) =>
+        api.MapGet("/{id:guid}/photos/{photoId:guid}", async (Guid id, Guid photoId, bool? thumb, WorkOrderPhotos s, HttpContext ctx) =>
         {
             ctx.Response.Headers.CacheControl = "private, max-age=86400";
-            return TypedResults.PhysicalFile(await s.PhotoFileAsync(id, photoId, thumb ?? false), "image/jpeg");
+            return TypedResults.PhysicalFile(await s.FileAsync(id, photoId, thumb ?? false), "image/jpeg");
         });
         api.MapPost("/{id:guid}/{step}", StepAsync);
         // The public board: anonymous, by division code; its photos only while their order is on the board.
@@ -72,7 +75,7 @@ public static class WorkOrdersApi
             return TypedResults.PhysicalFile(store.PathOf(thumb == true ? thumbnail : file), "image/jpeg");
         }).AllowAnonymous().ExcludeFromDescription();
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
-        categories.MapGet("/", async (Guid? communityId, WorkOrdersService s, CurrentCommunity resolve) =>
+        categories.MapGet("/", async (Guid? communityId, WorkOrderReference s, CurrentCommunity resolve) =>
             TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))));
         categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
@@ -136,9 +139,9 @@ public static class WorkOrdersApi
     }
 
     /// <summary>Takes a step and answers the order as it is now; 204 when the step took it out of the caller's sight (returned, transferred).</summary>
-    public static async Task<Results<Ok<WorkOrderDetail>, NoContent>> StepAsync(Guid id, string step, StepInput? input, WorkOrdersService s)
+    public static async Task<Results<Ok<WorkOrderDetail>, NoContent>> StepAsync(Guid id, string step, StepInput? input, WorkOrderSteps steps, WorkOrderQueries s)
     {
-        await s.StepAsync(id, step, input ?? new StepInput());
+        await steps.TakeAsync(id, step, input ?? new StepInput());
         try
         {
             return TypedResults.Ok(await s.DetailAsync(id));
@@ -154,7 +157,7 @@ public static class WorkOrdersApi
     /// is streamed part by part: a photo over 10 MB is refused as soon as its eleventh megabyte arrives, not after the
     /// whole upload has been read.
     /// </summary>
-    public static async Task<Ok<WorkOrderDetail>> AddPhotosAsync(Guid id, HttpContext ctx, WorkOrdersService s)
+    public static async Task<Ok<WorkOrderDetail>> AddPhotosAsync(Guid id, HttpContext ctx, WorkOrderPhotos photos, WorkOrderQueries s)
     {
         var boundary = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ctx.Request.ContentType, out var type)
             ? Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
@@ -178,7 +181,7 @@ public static class WorkOrdersApi
             }
         }
         if (prepared.Count == 0) throw Infrastructure.Errors.DomainException.Invalid("Photos", "photos.none");
-        await s.AddPhotosAsync(id, stage, prepared);
+        await photos.AddAsync(id, stage, prepared);
         return TypedResults.Ok(await s.DetailAsync(id));
     }
 
@@ -197,9 +200,9 @@ public static class WorkOrdersApi
         return prepared;
     }
 
-    public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrdersService s, CurrentCommunity resolve)
+    public static async Task<Created<WorkOrderDetail>> CreateAsync(NewWorkOrder input, WorkOrderIntake intake, WorkOrderQueries s, CurrentCommunity resolve)
     {
-        var order = await s.CreateAsync(await resolve.ResolveAsync(input.CommunityId), input);
-        return TypedResults.Created($"/api/work-orders/{order.Id}", await s.CreatedDetailAsync(order));
+        var reported = await intake.ReportAsync(await resolve.ResolveAsync(input.CommunityId), input, []);
+        return TypedResults.Created($"/api/work-orders/{reported.Order.Id}", await s.ReportedDetailAsync(reported));
     }
 }

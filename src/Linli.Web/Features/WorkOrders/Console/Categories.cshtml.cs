@@ -10,7 +10,7 @@ namespace Linli.Web.Features.WorkOrders.Console;
 
 /// <summary>诉求分类: the community's category tree with its limits, public-board and grid-first switches and default handlers.</summary>
 [Authorize(Policy = WorkOrderPolicies.ManageWorkOrders)]
-public sealed class CategoriesModel(CurrentCommunity console, WorkOrdersService orders, WorkOrderSetupService setup) : LinliPageModel
+public sealed class CategoriesModel(CurrentCommunity console, WorkOrderReference reference, WorkOrderRouting routing, WorkOrderSetupService setup) : LinliPageModel
 {
     /// <summary>The category being edited (null: the form adds a new one).</summary>
     [BindProperty(SupportsGet = true)] public Guid? Edit { get; set; }
@@ -63,7 +63,7 @@ public sealed class CategoriesModel(CurrentCommunity console, WorkOrdersService 
     private async Task LoadAsync()
     {
         if (await console.CurrentAsync() is not { } c) return;
-        Categories = await orders.CategoriesAsync(c.Id);
-        Handlers = await orders.HandlerChoicesAsync(c.Id);
+        Categories = await reference.CategoriesAsync(c.Id);
+        Handlers = await routing.HandlerChoicesAsync(c.Id);
     }
 }

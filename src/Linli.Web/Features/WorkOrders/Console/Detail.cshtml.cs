@@ -10,28 +10,18 @@ namespace Linli.Web.Features.WorkOrders.Console;
 
 /// <summary>One order: what, where, who has it, the limits, the timeline, and a form for each step the user may take now.</summary>
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orders, ResidentsService residents, IAuthorizationService authz) : LinliPageModel
+public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries orders, WorkOrderSteps steps, WorkOrderRouting routing,
+    ResidentsService residents, IAuthorizationService authz) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    [BindProperty] public StepForm Input { get; set; } = new();
+    /// <summary>The step's form; its handler select posts "Kind:Id".</summary>
+    [BindProperty] public StepInput Input { get; set; } = new();
     public WorkOrderDetail Order { get; private set; } = null!;
     public List<Handler> Handlers { get; private set; } = [];
     /// <summary>Where the routing would send it now, shown beside the dispatch form.</summary>
     public RouteChoice? Suggested { get; private set; }
     /// <summary>The resident the order is for, to roles that read the registry and may see them there (phone masked).</summary>
     public ResidentPick? Resident { get; private set; }
-
-    public sealed class StepForm
-    {
-        /// <summary>"Kind:Id" of the chosen handler.</summary>
-        public string? Handler { get; set; }
-        public string? Reason { get; set; }
-        public string? Result { get; set; }
-        public int? Rating { get; set; }
-        public string? Comment { get; set; }
-        public int? Hours { get; set; }
-        public bool? Approve { get; set; }
-    }
 
     public OrderLive Live => new(Order, Staff: true, $"/console/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
 
@@ -48,18 +38,12 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orde
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
-        var handler = HandlerInput.Parse(Input.Handler);
-        var input = new StepInput
-        {
-            Handler = handler, Reason = Input.Reason, Result = Input.Result, Rating = Input.Rating, Comment = Input.Comment, Hours = Input.Hours, Approve = Input.Approve,
-        };
-        // After-photos come with "complete": checked first, written once the step is taken.
+        // After-photos come with the step that takes them (completing): checked first, saved with the step.
         if (await TryAsync(async () =>
             {
-                var photos = step == "complete" && Request.HasFormContentType
+                var photos = WorkOrderFlow.Find(step)?.Reads(StepFields.Photos) == true && Request.HasFormContentType
                     ? await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false) : [];
-                await orders.StepAsync(Id, step, input);
-                if (photos.Count > 0) await orders.AddPhotosAsync(Id, PhotoStage.After, photos);
+                await steps.TakeAsync(Id, step, Input, photos, HttpContext.RequestAborted);
             }, nameof(Input)))
         {
             try
@@ -82,7 +66,7 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrdersService orde
         if (Order.ResidentId is { } rid && (await authz.AuthorizeAsync(User, ResidentPolicies.Registry)).Succeeded)
             Resident = await residents.PickAsync(null, rid, withHome: false);
         if (Order.AllowedSteps.Contains("dispatch") || Order.AllowedSteps.Contains("transfer"))
-            Handlers = await orders.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
-        if (Order.AllowedSteps.Contains("dispatch")) Suggested = await orders.SuggestAsync(Id);
+            Handlers = await routing.HandlerChoicesAsync((await console.CurrentAsync())!.Id);
+        if (Order.AllowedSteps.Contains("dispatch")) Suggested = await routing.SuggestAsync(Id);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Linli.Web.Features.WorkOrders.Console;
 
 /// <summary>The work orders the console user may see in the current community, newest first, by status.</summary>
-public sealed class IndexModel(CurrentCommunity console, WorkOrdersService orders) : LinliPageModel
+public sealed class IndexModel(CurrentCommunity console, WorkOrderQueries orders) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public WorkOrderStatus? Status { get; set; }
     public List<WorkOrderRow> Rows { get; private set; } = [];

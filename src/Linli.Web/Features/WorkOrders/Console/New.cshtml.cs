@@ -20,7 +20,7 @@ namespace Linli.Web.Features.WorkOrders.Console;
 /// which is shown again before creating when it has orders the form has not shown yet. Every part works as a plain form
 /// post; htmx swaps only what changed (the picker's list, the place and the hint, the whole form after a pick).
 /// </summary>
-public sealed partial class NewModel(CurrentCommunity console, WorkOrdersService orders, ResidentsService residents, AppDbContext db,
+public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake intake, WorkOrderReference reference, ResidentsService residents, AppDbContext db,
     IAuthorizationService authz) : LinliPageModel
 {
     public const string PagePath = "/console/orders/new";
@@ -81,7 +81,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrdersService
             return Page();
         }
         WorkOrder? created = null;
-        if (await TryAsync(async () => created = await orders.CreateAsync(c.Id, Input), nameof(Input)))
+        if (await TryAsync(async () => created = (await intake.ReportAsync(c.Id, Input, [], ct: HttpContext.RequestAborted)).Order, nameof(Input)))
             return RedirectWithFlash($"/console/orders/{created!.Id}", T.Get("workorders.created_flash", created.Number));
         return Page();
     }
@@ -191,7 +191,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrdersService
     {
         CanPickResident = await MayPickAsync();
         if (await console.CurrentAsync() is not { } c) return;
-        Categories = (await orders.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
+        Categories = (await reference.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
         Buildings = (await db.Buildings.AsNoTracking().Where(b => b.CommunityId == c.Id && !b.IsRetired)
             .Join(db.Estates, b => b.EstateId, e => e.Id, (b, e) => new BuildingChoice(b.Id, e.Name, b.Number, b.EntranceCount)).ToListAsync())
             .OrderBy(x => x.Estate, StringComparer.Ordinal).ThenBy(x => Places.PlacesService.NaturalKey(x.Number), StringComparer.Ordinal).ToList();
@@ -227,8 +227,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrdersService
         if (Input.CategoryId != Guid.Empty)
         {
             // The building as the create takes it: a home's own building first.
-            var at = await orders.BuildingOfAsync(c.Id, new PlaceInput { HomeId = place.HomeId, BuildingId = place.HomeId is null ? place.BuildingId : null });
-            Similar = await orders.SimilarAsync(c.Id, Input.CategoryId, at);
+            Similar = await intake.SimilarAsync(c.Id, Input.CategoryId, new PlaceInput { HomeId = place.HomeId, BuildingId = place.HomeId is null ? place.BuildingId : null });
         }
         if (interactive && Input.DuplicateOfId is { } dup && Similar.All(s => s.Id != dup)) Input.DuplicateOfId = null;
     }

@@ -15,7 +15,7 @@ namespace Linli.Web.Features.WorkOrders.Console;
 
 /// <summary>派单规则 and 值班表: which handler gets which orders where and when, and who is on duty each day.</summary>
 [Authorize(Policy = WorkOrderPolicies.ManageWorkOrders)]
-public sealed class RoutingModel(CurrentCommunity console, WorkOrdersService orders, WorkOrderSetupService setup, WorkCalendarService calendar,
+public sealed class RoutingModel(CurrentCommunity console, WorkOrderReference reference, WorkOrderRouting routing, WorkOrderSetupService setup, WorkCalendarService calendar,
     AppDbContext db, TimeProvider clock) : LinliPageModel
 {
     public const int DaysShown = 14;
@@ -95,8 +95,8 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrdersService ord
         Today = clock.Today();
         OnDutyNow = time.DutyDate(clock.GetUtcNow().UtcDateTime);
         Rules = await setup.RulesAsync(c.Id);
-        Categories = (await orders.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
-        Handlers = await orders.HandlerChoicesAsync(c.Id);
+        Categories = (await reference.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
+        Handlers = await routing.HandlerChoicesAsync(c.Id);
         Estates = (await db.Estates.AsNoTracking().Where(e => e.CommunityId == c.Id && !e.IsRetired).OrderBy(e => e.Name)
             .Select(e => new { e.Id, e.Name, HasCompany = e.PropertyCompanyName != null }).ToListAsync())
             .Select(e => (e.Id, e.Name, e.HasCompany)).ToList();

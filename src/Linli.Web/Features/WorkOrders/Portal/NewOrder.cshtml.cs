@@ -12,7 +12,7 @@ namespace Linli.Web.Features.WorkOrders.Portal;
 /// <summary>Report a problem: category, what, where (the own home by default, or words).</summary>
 [Authorize(Policy = Policies.Resident)]
 [Infrastructure.Web.UploadLimit(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes)]
-public sealed class NewOrderModel(WorkOrdersService orders, CurrentCommunity communities, ResidentsService residents) : LinliPageModel
+public sealed class NewOrderModel(WorkOrderIntake intake, WorkOrderReference reference, CurrentCommunity communities, ResidentsService residents) : LinliPageModel
 {
     [BindProperty] public string? Description { get; set; }
     [BindProperty] public Guid CategoryId { get; set; }
@@ -35,17 +35,16 @@ public sealed class NewOrderModel(WorkOrdersService orders, CurrentCommunity com
             Place = new PlaceInput { HomeId = AtHome ? Home?.HomeId : null, Text = AtHome && Home is not null ? null : PlaceText },
         };
         WorkOrder? created = null;
-        // The photos are checked before the order is created: a bad photo leaves nothing behind.
+        // The photos are checked before the order is created and saved with it: a bad photo or a refused report leaves nothing behind.
         if (await TryAsync(async () =>
             {
                 var photos = await WorkOrdersApi.PrepareAsync(Request.Form.Files, HttpContext.RequestAborted, required: false);
-                created = await orders.CreateAsync(community.Id, input);
-                if (photos.Count > 0) await orders.AddPhotosAsync(created.Id, PhotoStage.Before, photos);
+                created = (await intake.ReportAsync(community.Id, input, photos, ct: HttpContext.RequestAborted)).Order;
             }))
             return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
         // The hint stays with the choice she made while she corrects the rest.
         if (AtHome && Home is { } home && CategoryId != Guid.Empty)
-            Similar = await orders.SimilarAsync(community.Id, CategoryId, await orders.BuildingOfAsync(community.Id, new PlaceInput { HomeId = home.HomeId }));
+            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId });
         return Page();
     }
 
@@ -55,13 +54,13 @@ public sealed class NewOrderModel(WorkOrdersService orders, CurrentCommunity com
         var community = (await communities.CurrentAsync()) ?? throw new NotFoundException();
         await LoadAsync();
         if (AtHome && Home is { } home && CategoryId != Guid.Empty)
-            Similar = await orders.SimilarAsync(community.Id, CategoryId, await orders.BuildingOfAsync(community.Id, new PlaceInput { HomeId = home.HomeId }));
+            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId });
         return Partial("_SimilarOrders", new SimilarHint(Similar, nameof(DuplicateOfId)));
     }
 
     private async Task LoadAsync()
     {
-        if (await communities.CurrentAsync() is { } c) Categories = (await orders.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
+        if (await communities.CurrentAsync() is { } c) Categories = (await reference.CategoriesAsync(c.Id)).Where(x => !x.IsRetired).ToList();
         if (User.UserId() is { } me && await residents.ForAccountAsync(me) is { } r && r.Current is { } home)
         {
             var household = await residents.HouseholdAsync(home.HomeId);

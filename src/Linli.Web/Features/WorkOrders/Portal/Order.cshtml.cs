@@ -11,7 +11,7 @@ namespace Linli.Web.Features.WorkOrders.Portal;
 
 /// <summary>One of the resident's orders: where it is, in plain words, and the rating when it is done.</summary>
 [Authorize(Policy = Policies.Resident)]
-public sealed class OrderModel(WorkOrdersService orders) : LinliPageModel
+public sealed class OrderModel(WorkOrderQueries orders, WorkOrderSteps steps) : LinliPageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public int? Rating { get; set; }
@@ -33,8 +33,9 @@ public sealed class OrderModel(WorkOrdersService orders) : LinliPageModel
 
     public async Task<IActionResult> OnPostStepAsync(string step)
     {
-        if (step is not ("return-visit" or "reopen" or "urge")) return NotFound();
-        if (await TryAsync(() => orders.StepAsync(Id, step, new StepInput { Rating = Rating, Comment = Comment, Reason = Reason })))
+        // The resident's page takes the steps a reporter may take; the others belong to the console.
+        if (WorkOrderFlow.Find(step) is not { } row || !WorkOrderFlow.MayTake(row, FlowParty.Reporter)) return NotFound();
+        if (await TryAsync(() => steps.TakeAsync(Id, step, new StepInput { Rating = Rating, Comment = Comment, Reason = Reason })))
             return RedirectWithFlash($"/orders/{Id}", T.Get("workorders.step_done." + step));
         Order = await orders.DetailAsync(Id);
         return Page();

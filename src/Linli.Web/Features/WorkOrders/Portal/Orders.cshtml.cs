@@ -11,7 +11,7 @@ namespace Linli.Web.Features.WorkOrders.Portal;
 
 /// <summary>随手拍 on the phone: the resident's own reports, newest first.</summary>
 [Authorize(Policy = Policies.Resident)]
-public sealed class OrdersModel(WorkOrdersService orders) : LinliPageModel
+public sealed class OrdersModel(WorkOrderQueries orders) : LinliPageModel
 {
     public List<WorkOrderRow> Rows { get; private set; } = [];
 
