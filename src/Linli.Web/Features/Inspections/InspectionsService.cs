@@ -81,8 +81,7 @@ public sealed class InspectionsService(AppDbContext db, TenantScope scope, IHttp
     {
         var problems = db.InspectionProblems.AsQueryable();
         if (!scope.LimitedToGrids) return problems;
-        var areas = db.AreasOf(scope.GridIds);
-        return problems.Where(p => areas.Any(a => a.BuildingId == p.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == p.EntranceNumber)));
+        return problems.CoveredBy(db.AreasOf(scope.GridIds), p => p.BuildingId, p => p.EntranceNumber);
     }
 
     private IQueryable<InspectionWalk> Visible()

@@ -105,9 +105,8 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
     {
         if (!scope.LimitedToGrids) return db.Residents;
         var grids = scope.GridIds;
-        var areas = db.AreasOf(grids);
-        return db.Residents.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null
-            && db.Homes.Any(h => h.Id == x.HomeId && areas.Any(a => a.BuildingId == h.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == h.EntranceNumber)))));
+        var homes = db.Homes.CoveredBy(db.AreasOf(grids), h => h.BuildingId, h => h.EntranceNumber);
+        return db.Residents.Where(r => db.Residences.Any(x => x.ResidentId == r.Id && x.To == null && homes.Any(h => h.Id == x.HomeId)));
     }
 
     public async Task<List<ResidentRow>> ListAsync(Guid communityId, string? name = null, int take = 100, CancellationToken ct = default) =>
@@ -316,7 +315,7 @@ public sealed class ResidentsService(AppDbContext db, IFieldCrypto crypto, Audit
         if (scope.LimitedToGrids)
         {
             var grids = scope.GridIds;
-            var inGrid = await db.AreasOf(grids).AnyAsync(a => a.BuildingId == home.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == home.EntranceNumber), ct);
+            var inGrid = await db.AreasOf(grids).Covering(home.BuildingId, home.EntranceNumber).AnyAsync(ct);
             if (!inGrid) throw new NotFoundException();
         }
         var label = await HomeAddressAsync(home, ct);

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Linli.Web.Features.Grids;
 using Linli.Web.Infrastructure.Auth;
@@ -63,12 +64,12 @@ public sealed class WorkOrderCaller(AppDbContext db, TenantScope scope, IHttpCon
         var me = Me ?? Guid.Empty;
         var partners = scope.PartnerUnitIds;
         var teams = scope.TeamIds;
-        var areas = db.AreasOf(scope.GridIds);
-        return orders.Where(o =>
+        Expression<Func<WorkOrder, bool>> own = o =>
             o.ReporterAccountId == me
             || ((o.HandlerKind == HandlerKind.Staff || o.HandlerKind == HandlerKind.GridMember) && o.HandlerId == me)
             || ((o.HandlerKind == HandlerKind.PropertyCompany || o.HandlerKind == HandlerKind.PartnerUnit) && partners.Contains(o.HandlerId!.Value))
-            || (o.HandlerKind == HandlerKind.Team && teams.Contains(o.HandlerId!.Value))
-            || (o.BuildingId != null && areas.Any(a => a.BuildingId == o.BuildingId && (a.EntranceNumber == 0 || a.EntranceNumber == o.EntranceNumber))));
+            || (o.HandlerKind == HandlerKind.Team && teams.Contains(o.HandlerId!.Value));
+        if (scope.GridIds.Count == 0) return orders.Where(own);
+        return orders.Where(own.Or(GridScope.CoveredBy<WorkOrder>(db.AreasOf(scope.GridIds), o => o.BuildingId, o => o.EntranceNumber)));
     }
 }
