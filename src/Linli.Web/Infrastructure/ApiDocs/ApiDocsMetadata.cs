@@ -9,6 +9,9 @@ public sealed record RequestExampleMetadata(object Value, string? Name = null, s
 /// <summary>The values a string path or query parameter takes (a step name, a role), listed as an enum in the document.</summary>
 public sealed record ParameterValuesMetadata(string Parameter, IReadOnlyList<string> Values);
 
+/// <summary>The endpoint answers 200 with a file of this content type (a photo, a workbook), not JSON.</summary>
+public sealed record FileResponseMetadata(string ContentType);
+
 /// <summary>A tag of the API reference and what its operations are about; modules register theirs in their AddX().</summary>
 public sealed record ApiTag(string Name, string Description);
 
@@ -21,8 +24,18 @@ public static class ApiDocsEndpointExtensions
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, string name, string summary, object value) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExampleMetadata(value, name, summary));
 
+    public static TBuilder WithRequestExamples<TBuilder, T>(this TBuilder builder, IEnumerable<(string Name, string Summary, T Value)> examples)
+        where TBuilder : IEndpointConventionBuilder where T : notnull
+    {
+        foreach (var (name, summary, value) in examples) builder.WithMetadata(new RequestExampleMetadata(value, name, summary));
+        return builder;
+    }
+
     public static TBuilder WithParameterValues<TBuilder>(this TBuilder builder, string parameter, IReadOnlyList<string> values) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ParameterValuesMetadata(parameter, values));
+
+    public static TBuilder ProducesFile<TBuilder>(this TBuilder builder, string contentType) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new FileResponseMetadata(contentType));
 
     /// <summary>Declares a tag of the API reference with its description (one line per module, in its AddX()).</summary>
     public static IServiceCollection AddApiTag(this IServiceCollection services, string name, string description) =>

@@ -95,6 +95,17 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, Securi
 
         ApplyParameterValues(operation, metadata);
         ApplyExamples(operation, metadata);
+        if (metadata.OfType<FileResponseMetadata>().LastOrDefault() is { } file)
+        {
+            operation.Responses["200"] = new OpenApiResponse
+            {
+                Description = "The file.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [file.ContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                },
+            };
+        }
     }
 
     /// <summary>A path parameter with a route constraint fails to match (404), a string always binds; anything else may be a 400.</summary>
@@ -128,7 +139,7 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, Securi
     {
         foreach (var values in metadata.OfType<ParameterValuesMetadata>())
         {
-            var parameter = operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == values.Parameter)
+            var parameter = operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => string.Equals(p.Name, values.Parameter, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidOperationException($"{operation.OperationId}: no parameter '{values.Parameter}' to list the values of.");
             parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = values.Values.Select(v => (JsonNode)JsonValue.Create(v)).ToList() };
         }
