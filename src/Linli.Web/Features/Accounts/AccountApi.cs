@@ -38,13 +38,16 @@ public static class AccountApi
             .WithName("signIn").WithSummary("Sign in with mobile number and password and get a bearer token")
             .WithDescription("Staff roles must add the current TOTP code (`twoFactorCode`); without it the answer is a 401 that says a code is needed. "
                 + "Five wrong passwords lock the account for 15 minutes (401). The access token lasts 15 minutes, the refresh token 14 days.")
-            .Produces<AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Produces<AccessTokenResponse>()
+            .ProducesProblemBecause(StatusCodes.Status401Unauthorized, "Not signed in: the number or password is wrong, the account is locked or disabled, "
+                + "or a staff account needs `twoFactorCode` (or gave a wrong one). `detail` says which.")
             .WithRequestExample("resident", "A resident", new TokenRequest("13900000001", "Linli@2026", null))
             .WithRequestExample("staff", "Staff, with the authenticator's code", new TokenRequest("13800000002", "Linli@2026", "492039"));
         auth.MapPost("/refresh", RefreshAsync).AllowAnonymous().DisableAntiforgery()
             .WithName("refreshToken").WithSummary("Get a new token pair with the refresh token")
             .WithDescription("A refresh token that has expired, or whose account was disabled or changed its password since, is a 401: sign in again.")
-            .Produces<AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Produces<AccessTokenResponse>()
+            .ProducesProblemBecause(StatusCodes.Status401Unauthorized, "The refresh token is not valid any more: sign in again with `POST /api/auth/token`.")
             .WithRequestExample(new RefreshRequest("CfDJ8LmJ…(the refreshToken of the last answer)"));
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization()
             .WithName("changePassword").WithSummary("Change the caller's password")

@@ -9,6 +9,9 @@ public sealed record RequestExampleMetadata(object Value, string? Name = null, s
 /// <summary>The values a string path or query parameter takes (a step name, a role), listed as an enum in the document.</summary>
 public sealed record ParameterValuesMetadata(string Parameter, IReadOnlyList<string> Values);
 
+/// <summary>An error status the endpoint gives for a reason of its own, said in its words instead of the general ones.</summary>
+public sealed record ProblemReasonMetadata(int Status, string Description);
+
 /// <summary>The endpoint answers 200 with a file of this content type (a photo, a workbook), not JSON.</summary>
 public sealed record FileResponseMetadata(string ContentType);
 
@@ -33,6 +36,10 @@ public static class ApiDocsEndpointExtensions
 
     public static TBuilder WithParameterValues<TBuilder>(this TBuilder builder, string parameter, IReadOnlyList<string> values) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ParameterValuesMetadata(parameter, values));
+
+    /// <summary>Declares an error status (as ProblemDetails) with what it means for this endpoint.</summary>
+    public static TBuilder ProducesProblemBecause<TBuilder>(this TBuilder builder, int status, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProblemReasonMetadata(status, description));
 
     public static TBuilder ProducesFile<TBuilder>(this TBuilder builder, string contentType) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new FileResponseMetadata(contentType));

@@ -90,8 +90,14 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, Securi
         operation.Responses ??= [];
         foreach (var declared in operation.Responses.Keys.Where(k => k.Length == 3 && k[0] == '4').ToList())
             statuses.Add(int.Parse(declared, System.Globalization.CultureInfo.InvariantCulture));
+        var reasons = metadata.OfType<ProblemReasonMetadata>().ToDictionary(r => r.Status, r => r.Description);
+        statuses.UnionWith(reasons.Keys);
         foreach (var status in statuses)
-            operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = await ProblemAsync(status, antiforgery, context, cancellationToken);
+        {
+            var text = reasons.GetValueOrDefault(status) ?? ProblemTexts.Describe(status);
+            if (status == StatusCodes.Status400BadRequest && antiforgery) text += " " + ProblemTexts.Antiforgery;
+            operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = await ProblemAsync(status, text, context, cancellationToken);
+        }
 
         ApplyParameterValues(operation, metadata);
         ApplyExamples(operation, metadata);
@@ -116,15 +122,13 @@ public sealed class OperationFacts(IAuthorizationPolicyProvider policies, Securi
 
     private static Type? Underlying(Type? type) => type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
 
-    private static async Task<OpenApiResponse> ProblemAsync(int status, bool antiforgery, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static async Task<OpenApiResponse> ProblemAsync(int status, string text, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var type = status == StatusCodes.Status400BadRequest ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails);
         var id = type.Name;
         var document = context.Document!;
         if (document.Components?.Schemas?.ContainsKey(id) != true)
             document.AddComponent(id, await context.GetOrCreateSchemaAsync(type, null, ct));
-        var text = ProblemTexts.Describe(status);
-        if (status == StatusCodes.Status400BadRequest && antiforgery) text += " " + ProblemTexts.Antiforgery;
         return new OpenApiResponse
         {
             Description = text,
