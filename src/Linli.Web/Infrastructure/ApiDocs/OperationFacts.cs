@@ -14,8 +14,8 @@ using Microsoft.OpenApi;
 namespace Linli.Web.Infrastructure.ApiDocs;
 
 /// <summary>
-/// What every operation's description can be derived from the endpoint itself, so that 95 endpoints do not each repeat
-/// it by hand (and cannot forget it):
+/// What an operation's description can take from the endpoint's own metadata, derived once here so that no endpoint
+/// repeats it by hand (or forgets it):
 /// <list type="bullet">
 /// <item>authorization → 401, the security requirement (bearer, or the cookie — with the antiforgery header where the
 /// endpoint asks cookie callers for it); a policy beyond "signed in", or a path that stops staff without TOTP → 403;
