@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Linli's one test command: installs what the tests need when it is missing (PostgreSQL, chromium, a CJK font,
 # LibreOffice to read exported spreadsheets),
-# starts a private PostgreSQL, runs the integration tests on SQLite and on PostgreSQL and the browser tests,
+# starts a private PostgreSQL, runs the integration tests on SQLite and on PostgreSQL (they include Redocly CLI's lint of
+# the served OpenAPI document, tools/openapi-lint, which the build installs from npm) and the browser tests,
 # and ends with one line "N passed, N failed, N skipped" summed over every run. Exits non-zero when anything
 # failed or when no test ran.
 set -uo pipefail

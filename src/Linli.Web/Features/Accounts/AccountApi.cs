@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.Options;
 
 namespace Linli.Web.Features.Accounts;
 
-public sealed record TokenRequest(string? Phone, string? Password, string? TwoFactorCode);
+/// <summary>Staff add the authenticator's current code; residents send none.</summary>
+public sealed record TokenRequest(string? Phone, string? Password, string? TwoFactorCode = null);
 
 public sealed record RefreshRequest(string? RefreshToken);
 
@@ -29,16 +31,33 @@ public static class AccountApi
             new NavEntry(NavPlace.ConsoleMenu, "nav.change_password", "/account/password", null, 1010, "nav.account"),
             new NavEntry(NavPlace.PortalTile, "nav.change_password", "/account/password", null, 600, Icon: "✱"));
         builder.Services.AddScoped<SignInService>();
+        builder.Services.AddApiTag("Accounts", "Signing in for a bearer token, renewing it, who the caller is, changing the password.");
         return builder;
     }
 
     public static void MapAccountApi(this WebApplication app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Accounts");
-        auth.MapPost("/token", TokenAsync).AllowAnonymous().DisableAntiforgery();
-        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous().DisableAntiforgery();
-        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization();
-        app.MapGet("/api/me", MeAsync).RequireAuthorization().WithTags("Accounts");
+        auth.MapPost("/token", TokenAsync).AllowAnonymous().DisableAntiforgery()
+            .WithName("signIn").WithSummary("Sign in with mobile number and password and get a bearer token")
+            .WithDescription("Staff roles must add the current TOTP code (`twoFactorCode`); without it the answer is a 401 that says a code is needed. "
+                + "Five wrong passwords lock the account for 15 minutes (401). The access token lasts 15 minutes, the refresh token 14 days.")
+            .Produces<AccessTokenResponse>()
+            .ProducesProblemBecause(StatusCodes.Status401Unauthorized, "Not signed in: the number or password is wrong, the account is locked or disabled, "
+                + "or a staff account needs `twoFactorCode` (or gave a wrong one). `detail` says which.")
+            .WithRequestExample("resident", "A resident", new TokenRequest("13900000001", "Linli@2026", null))
+            .WithRequestExample("staff", "Staff, with the authenticator's code", new TokenRequest("13800000002", "Linli@2026", "492039"));
+        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous().DisableAntiforgery()
+            .WithName("refreshToken").WithSummary("Get a new token pair with the refresh token")
+            .WithDescription("A refresh token that has expired, or whose account was disabled or changed its password since, is a 401: sign in again.")
+            .Produces<AccessTokenResponse>()
+            .ProducesProblemBecause(StatusCodes.Status401Unauthorized, "The refresh token is not valid any more: sign in again with `POST /api/auth/token`.")
+            .WithRequestExample(new RefreshRequest("CfDJ8LmJ…(the refreshToken of the last answer)"));
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization()
+            .WithName("changePassword").WithSummary("Change the caller's password")
+            .WithRequestExample(new ChangePasswordRequest("Linli@2026", "Qiushui#2027"));
+        app.MapGet("/api/me", MeAsync).RequireAuthorization().WithTags("Accounts")
+            .WithName("getMe").WithSummary("Who the caller is: name, masked phone, roles and communities");
     }
 
     /// <summary>Signs in with mobile number and password (and a TOTP code for staff) and returns a bearer token.</summary>

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auditing;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
@@ -53,11 +54,14 @@ public static class AuditApi
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
             o.Conventions.AuthorizeFolder("/Audit", AuditPolicies.ReadAudit));
         builder.Services.AddScoped<AuditQuery>();
+        builder.Services.AddApiTag("Audit", "Reading the append-only audit log: sign-ins, account changes, revealed ID numbers, exports (the audit administrator only).");
         return builder;
     }
 
     public static void MapAuditApi(this WebApplication app) =>
-        app.MapGet("/api/audit", SearchAsync).WithTags("Audit").RequireAuthorization(AuditPolicies.ReadAudit);
+        app.MapGet("/api/audit", SearchAsync).WithTags("Audit").RequireAuthorization(AuditPolicies.ReadAudit)
+            .WithParameterValues("event", AuditEvents.All)
+            .WithName("searchAuditLog").WithSummary("Search the audit log, newest first (page size 20, 50 or 100)");
 
     public static async Task<Ok<AuditPage>> SearchAsync([AsParameters] AuditFilterQuery f, AuditQuery q) =>
         TypedResults.Ok(await q.SearchAsync(new AuditFilter { Event = f.Event, User = f.User, From = f.From, To = f.To, Failed = f.Failed, Page = f.Page ?? 1, Size = f.Size ?? 50 }));

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Web;
@@ -13,6 +14,7 @@ public static class CalendarModule
         CalendarPolicies.Add(builder.Services);
         builder.Services.AddScoped<WorkCalendarService>();
         builder.Services.AddStartupTask<BundledCalendarSeed>();
+        builder.Services.AddApiTag("Calendar", "The working-day calendar (工作日历): holidays and adjusted working days (调休) that working-hour time limits count by.");
         return builder;
     }
 
@@ -21,14 +23,21 @@ public static class CalendarModule
     {
         var api = app.MapGroup("/api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Console);
         api.MapGet("/", async (int? year, WorkCalendarService c, TimeProvider clock) =>
-            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year)));
+            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year)))
+            .WithName("getCalendarYear").WithSummary("A year's holidays and adjusted working days (this year by default)");
         api.MapPut("/{date}", async (DateOnly date, CalendarDayInput input, WorkCalendarService c) => TypedResults.Ok(await c.SetAsync(date, input)))
-            .RequireAuthorization(CalendarPolicies.ManageCalendar);
+            .RequireAuthorization(CalendarPolicies.ManageCalendar)
+            .WithName("setCalendarDay").WithSummary("Mark a date as a holiday, or a weekend day as an adjusted working day")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("holiday", "A holiday", new CalendarDayInput { Kind = CalendarDayKind.Holiday, Name = "元旦" })
+            .WithRequestExample("workday", "An adjusted working day on a weekend", new CalendarDayInput { Kind = CalendarDayKind.Workday, Name = "春节调休" });
         api.MapDelete("/{date}", async (DateOnly date, WorkCalendarService c) =>
         {
             await c.RemoveAsync(date);
             return TypedResults.NoContent();
-        }).RequireAuthorization(CalendarPolicies.ManageCalendar);
+        }).RequireAuthorization(CalendarPolicies.ManageCalendar)
+            .WithName("removeCalendarDay").WithSummary("Make a date an ordinary day again")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }
 

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Web;
 
@@ -12,20 +13,28 @@ public static class NotificationsModule
         builder.Services.AddWidget(
             new Widget(WidgetPlace.ConsoleHeader, typeof(BellViewComponent), null, 10),
             new Widget(WidgetPlace.PortalHeader, typeof(BellViewComponent), null, 10));
+        builder.Services.AddApiTag("Notifications", "The caller's in-app inbox (站内消息): each notification in the caller's language, with a link to what it is about.");
         return builder;
     }
 
     public static void MapNotificationsApi(this WebApplication app)
     {
         var notes = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
-        notes.MapGet("/", async (bool? unread, NotificationsService n) => TypedResults.Ok(await n.ListAsync(unread ?? false)));
-        notes.MapGet("/unread-count", async (NotificationsService n) => TypedResults.Ok(new { count = await n.UnreadAsync() }));
+        notes.MapGet("/", async (bool? unread, NotificationsService n) => TypedResults.Ok(await n.ListAsync(unread ?? false)))
+            .WithName("listNotifications").WithSummary("The caller's latest notifications (only the unread ones with unread=true)");
+        notes.MapGet("/unread-count", async (NotificationsService n) => TypedResults.Ok(new NotificationCount(await n.UnreadAsync())))
+            .WithName("countUnreadNotifications").WithSummary("How many of the caller's notifications are unread (the bell)");
         notes.MapPost("/{id:guid}/read", async (Guid id, NotificationsService n) =>
         {
             await n.OpenAsync(id);
             return TypedResults.NoContent();
-        }).RequireAntiforgeryForCookies();
-        notes.MapPost("/read-all", async (NotificationsService n) => TypedResults.Ok(new { count = await n.MarkAllReadAsync() }))
-            .RequireAntiforgeryForCookies();
+        }).RequireAntiforgeryForCookies()
+            .WithName("markNotificationRead").WithSummary("Mark a notification read");
+        notes.MapPost("/read-all", async (NotificationsService n) => TypedResults.Ok(new NotificationCount(await n.MarkAllReadAsync())))
+            .RequireAntiforgeryForCookies()
+            .WithName("markAllNotificationsRead").WithSummary("Mark all the caller's notifications read; answers how many were unread");
     }
 }
+
+/// <summary>A number of notifications: unread ones, or the ones just marked read.</summary>
+public sealed record NotificationCount(int Count);

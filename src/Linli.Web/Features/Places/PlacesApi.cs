@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Web;
@@ -36,28 +37,58 @@ public static class PlacesApi
         builder.Services.AddScoped<PlacesService>();
         builder.Services.AddScoped<CommunitiesService>();
         builder.Services.AddScoped<ITenantDirectory, CommunityDirectory>();
+        builder.Services.AddApiTag("Places", "Official divisions, communities (the tenants) and their profile, estates, buildings with their entrances and homes.");
         return builder;
     }
 
     public static void MapPlacesApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").WithTags("Places").RequireAuthorization(Policies.Console);
-        api.MapGet("/divisions", DivisionsAsync);
-        api.MapGet("/communities", CommunitiesAsync);
-        api.MapPost("/communities", CreateCommunityAsync).RequireAuthorization(PlacePolicies.ManageCommunities);
-        api.MapGet("/communities/{id:guid}/profile", ProfileAsync);
-        api.MapGet("/estates", EstatesAsync);
-        api.MapPost("/estates", CreateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapGet("/estates/{id:guid}", EstateAsync);
-        api.MapPut("/estates/{id:guid}", UpdateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapPost("/estates/{id:guid}/retire", (Guid id, PlacesService s) => RetireEstate(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapPost("/estates/{id:guid}/restore", (Guid id, PlacesService s) => RetireEstate(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapGet("/estates/{id:guid}/buildings", BuildingsAsync);
-        api.MapPost("/estates/{id:guid}/buildings", CreateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapGet("/buildings/{id:guid}", BuildingAsync);
-        api.MapPut("/buildings/{id:guid}", UpdateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapPost("/buildings/{id:guid}/retire", (Guid id, PlacesService s) => RetireBuilding(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
-        api.MapPost("/buildings/{id:guid}/restore", (Guid id, PlacesService s) => RetireBuilding(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces);
+        api.MapGet("/divisions", DivisionsAsync)
+            .WithName("listDivisions").WithSummary("List the official divisions under a parent code (the provinces without one)");
+        api.MapGet("/communities", CommunitiesAsync)
+            .WithName("listCommunities").WithSummary("List the communities the caller may see");
+        api.MapPost("/communities", CreateCommunityAsync).RequireAuthorization(PlacePolicies.ManageCommunities)
+            .WithName("createCommunity").WithSummary("Create a community from its official division code")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new CommunityInput { DivisionCode = "130102001001", ShortName = "建北", Address = "石家庄市长安区建北大街 1 号" });
+        api.MapGet("/communities/{id:guid}/profile", ProfileAsync)
+            .WithName("getCommunityProfile").WithSummary("A community's profile: divisions above it, counts of estates, buildings, homes and grids");
+        api.MapGet("/estates", EstatesAsync)
+            .WithName("listEstates").WithSummary("List a community's estates with their buildings and homes counted")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/estates", CreateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("createEstate").WithSummary("Create an estate")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new CreateEstateRequest { Name = "融华府", Address = "裕华区槐中路 88 号", PropertyCompanyName = "融创物业" });
+        api.MapGet("/estates/{id:guid}", EstateAsync)
+            .WithName("getEstate").WithSummary("An estate");
+        api.MapPut("/estates/{id:guid}", UpdateEstateAsync).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("updateEstate").WithSummary("Change an estate's name, address and property company")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new EstateInput { Name = "融华府", Address = "裕华区槐中路 88 号", PropertyCompanyName = "融创物业" });
+        api.MapPost("/estates/{id:guid}/retire", (Guid id, PlacesService s) => RetireEstate(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("retireEstate").WithSummary("Retire an estate (its buildings must be retired first: else 409)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/estates/{id:guid}/restore", (Guid id, PlacesService s) => RetireEstate(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("restoreEstate").WithSummary("Restore a retired estate");
+        api.MapGet("/estates/{id:guid}/buildings", BuildingsAsync)
+            .WithName("listBuildings").WithSummary("List an estate's buildings with their homes counted and their grid");
+        api.MapPost("/estates/{id:guid}/buildings", CreateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("createBuilding").WithSummary("Create a building with its entrances and homes (floors × entrances × homes per floor)")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new BuildingInput { Number = "3", Kind = BuildingKind.Residential, Floors = 18, Entrances = 2, HomesPerFloor = 2 });
+        api.MapGet("/buildings/{id:guid}", BuildingAsync)
+            .WithName("getBuilding").WithSummary("A building with its homes");
+        api.MapPut("/buildings/{id:guid}", UpdateBuildingAsync).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("updateBuilding").WithSummary("Change a building's number and kind")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new BuildingUpdateInput { Number = "3", Kind = BuildingKind.Mixed });
+        api.MapPost("/buildings/{id:guid}/retire", (Guid id, PlacesService s) => RetireBuilding(id, true, s)).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("retireBuilding").WithSummary("Retire a building (it leaves its grids)");
+        api.MapPost("/buildings/{id:guid}/restore", (Guid id, PlacesService s) => RetireBuilding(id, false, s)).RequireAuthorization(PlacePolicies.ManagePlaces)
+            .WithName("restoreBuilding").WithSummary("Restore a retired building (its estate must be in use: else 409)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Ok<List<DivisionRow>>> DivisionsAsync(string? parent, CommunitiesService s) => TypedResults.Ok(await s.ChildrenAsync(parent));

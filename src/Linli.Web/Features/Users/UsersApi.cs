@@ -1,11 +1,12 @@
 using System.Security.Claims;
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Web.Features.Users;
 
-public sealed record RoleRequest(string? Role);
+public sealed record RoleRequest([property: ValuesFrom(typeof(Roles), nameof(Roles.All))] string? Role);
 
 /// <summary>The JSON API of accounts administration (secretary or security administrator).</summary>
 public static class UsersApi
@@ -18,22 +19,42 @@ public static class UsersApi
             o.Conventions.AuthorizeFolder("/Users", UserPolicies.ManageUsers));
         builder.Services.AddScoped<UsersService>();
         builder.Services.AddScoped<Infrastructure.Auditing.AuditLog>();
+        builder.Services.AddApiTag("Users", "Accounts, their roles and scopes: a secretary inside the own community (never administrator roles), "
+            + "the security administrator everywhere. Every change is audited and reaches the account's sessions within a minute.");
         return builder;
     }
 
     public static void MapUsersApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(UserPolicies.ManageUsers);
-        api.MapGet("/", ListAsync);
-        api.MapPost("/", CreateAsync);
-        api.MapGet("/{id:guid}", DetailAsync);
-        api.MapPost("/{id:guid}/roles", GrantAsync);
-        api.MapDelete("/{id:guid}/roles/{role}", RevokeAsync);
-        api.MapPost("/{id:guid}/scopes", AddScopeAsync);
-        api.MapDelete("/{id:guid}/scopes/{scopeId:guid}", RemoveScopeAsync);
-        api.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal me, UsersService s) => SetDisabled(id, true, me, s));
-        api.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal me, UsersService s) => SetDisabled(id, false, me, s));
+        api.MapGet("/", ListAsync)
+            .WithName("listUsers").WithSummary("List the accounts the caller manages (by name or the phone's last digits)");
+        api.MapPost("/", CreateAsync)
+            .WithName("createUser").WithSummary("Create an account with one role, in a community")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new NewUserInput { Phone = "13812345678", DisplayName = "李文", Password = "Linli@2026", Role = Roles.Staff, CommunityId = ExampleCommunity });
+        api.MapGet("/{id:guid}", DetailAsync)
+            .WithName("getUser").WithSummary("An account with its roles and scopes");
+        api.MapPost("/{id:guid}/roles", GrantAsync)
+            .WithName("grantUserRole").WithSummary("Grant a role").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The three separated administrators (SystemAdmin, SecurityAdmin, AuditAdmin) exclude each other: a second one is a 409.")
+            .WithRequestExample(new RoleRequest(Roles.GridMember));
+        // Identity answers a save that met a concurrent change of the same account with a validation error (400).
+        api.MapDelete("/{id:guid}/roles/{role}", RevokeAsync).WithParameterValues("role", Roles.All)
+            .WithName("revokeUserRole").WithSummary("Revoke a role").ProducesValidationProblem();
+        api.MapPost("/{id:guid}/scopes", AddScopeAsync)
+            .WithName("addUserScope").WithSummary("Add a scope: a community, a grid, or (security administrator) a subdistrict")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new ScopeInput { Kind = ScopeKind.Grid, TargetId = Guid.Parse("01a204c9-8bcb-7653-9e89-d669bd860b89") });
+        api.MapDelete("/{id:guid}/scopes/{scopeId:guid}", RemoveScopeAsync)
+            .WithName("removeUserScope").WithSummary("Remove a scope").ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal me, UsersService s) => SetDisabled(id, true, me, s))
+            .WithName("disableUser").WithSummary("Disable an account (its sessions end within a minute)").ProducesValidationProblem();
+        api.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal me, UsersService s) => SetDisabled(id, false, me, s))
+            .WithName("enableUser").WithSummary("Enable a disabled account").ProducesValidationProblem();
     }
+
+    private static readonly Guid ExampleCommunity = Guid.Parse("01a24295-dbcb-77e3-83ac-9bae9c9ebcba");
 
     public static async Task<Ok<List<UserRow>>> ListAsync(string? q, ClaimsPrincipal me, UsersService s) => TypedResults.Ok(await s.ListAsync(me, q));
 

@@ -1,3 +1,4 @@
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Tenancy;
 using Linli.Web.Infrastructure.Web;
@@ -36,6 +37,8 @@ public static class WorkOrdersApi
         builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();
         builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
             ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
+        builder.Services.AddApiTag("Work orders", "Work orders (工单): report, follow and take the flow's steps; photos; the public board; "
+            + "the office's set-up: categories with their time limits, routing rules (派单规则) and the on-call list (值班表).");
         return builder;
     }
 
@@ -43,31 +46,52 @@ public static class WorkOrdersApi
     {
         var api = app.MapGroup("/api/work-orders").WithTags("Work orders").RequireAuthorization();
         api.MapGet("/", async (Guid? communityId, WorkOrderStatus? status, bool? mine, WorkOrderQueries s) =>
-            TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)));
-        api.MapPost("/", CreateAsync);
+            TypedResults.Ok(await s.ListAsync(communityId, status, mine ?? false)))
+            .WithName("listWorkOrders").WithSummary("List the latest orders the caller may see (mine=true: reported by or sent to the caller)");
+        api.MapPost("/", CreateAsync)
+            .WithName("createWorkOrder").WithSummary("Report a work order").WithDescription(WorkOrdersApiDocs.CreateDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample("resident", "A resident's report", WorkOrdersApiDocs.ResidentReport)
+            .WithRequestExample("staff", "Staff, on a resident's behalf", WorkOrdersApiDocs.StaffReport);
         api.MapGet("/metrics", async (DateOnly? from, DateOnly? to, MetricsBy? by, Guid? communityId, WorkOrderMetrics m, CurrentCommunity console, TimeProvider clock) =>
         {
             var (f, t) = MetricsPeriod(from, to, clock);
             var communities = communityId is { } c ? [await console.ResolveAsync(c)] : (await console.CommunitiesAsync()).Select(x => x.Id).ToList();
             return TypedResults.Ok(await m.ForAsync(communities, f, t, by ?? MetricsBy.Category));
-        }).RequireAuthorization(WorkOrderPolicies.Metrics);
+        }).RequireAuthorization(WorkOrderPolicies.Metrics)
+            .WithName("getWorkOrderMetrics").WithSummary("Counts, timeliness and satisfaction by category, grid, handler or community (China dates; the last 30 days by default)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/similar", async (NewWorkOrder input, WorkOrderIntake s, CurrentCommunity resolve) =>
-            TypedResults.Ok(await s.SimilarAsync(await resolve.ResolveAsync(input.CommunityId), input.CategoryId, input.Place)));
-        api.MapGet("/{id:guid}", async (Guid id, WorkOrderQueries s) => TypedResults.Ok(await s.DetailAsync(id)));
+            TypedResults.Ok(await s.SimilarAsync(await resolve.ResolveAsync(input.CommunityId), input.CategoryId, input.Place)))
+            .WithName("findSimilarWorkOrders").WithSummary("Open orders of the same category at the same building (the duplicate hint before reporting)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithRequestExample(WorkOrdersApiDocs.SimilarQuery);
+        api.MapGet("/{id:guid}", async (Guid id, WorkOrderQueries s) => TypedResults.Ok(await s.DetailAsync(id)))
+            .WithName("getWorkOrder").WithSummary("An order with its timeline, photos and the steps the caller may take now");
         // Where the routing would send the order now (the dispatcher's hint); 204 when no rule, grid or default handler applies.
         api.MapGet("/{id:guid}/route", async Task<Results<Ok<RouteChoice>, NoContent>> (Guid id, WorkOrderRouting s) =>
-            await s.SuggestAsync(id) is { } r ? TypedResults.Ok(r) : TypedResults.NoContent());
+            await s.SuggestAsync(id) is { } r ? TypedResults.Ok(r) : TypedResults.NoContent())
+            .WithName("suggestWorkOrderRoute").WithSummary("Where the routing would send the order now, and why (staff; 204 when nobody is set up)");
         api.MapPost("/{id:guid}/photos", AddPhotosAsync).RequireAntiforgeryForCookies()
             .WithMetadata(new Infrastructure.Web.UploadLimitAttribute(WorkOrderPhoto.MaxPerStage * Infrastructure.Media.PhotoStore.MaxBytes))
-            .Accepts<IFormFileCollection>("multipart/form-data");
+            .Accepts<WorkOrdersApiDocs.PhotosForm>("multipart/form-data")
+            .WithName("addWorkOrderPhotos").WithSummary("Add photos to an order: before-photos while reporting, after-photos with the completion")
+            .WithDescription(WorkOrdersApiDocs.PhotosDescription).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(new WorkOrdersApiDocs.PhotosForm { Stage = PhotoStage.After });
         api.MapGet("/{id:guid}/photos/{photoId:guid}", async (Guid id, Guid photoId, bool? thumb, WorkOrderPhotos s, HttpContext ctx) =>
         {
             ctx.Response.Headers.CacheControl = "private, max-age=86400";
             return TypedResults.PhysicalFile(await s.FileAsync(id, photoId, thumb ?? false), "image/jpeg");
-        });
-        api.MapPost("/{id:guid}/{step}", StepAsync);
+        }).WithName("getWorkOrderPhoto").WithSummary("A photo of the order as JPEG (thumb=true: the thumbnail)").ProducesFile("image/jpeg");
+        api.MapPost("/{id:guid}/{step}", StepAsync)
+            .WithParameterValues("step", WorkOrderFlow.Names)
+            .WithName("takeWorkOrderStep").WithSummary("Take a step of the order's flow (accept, dispatch, take, complete, …)")
+            .WithDescription(WorkOrdersApiDocs.StepDescription).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExamples(WorkOrdersApiDocs.StepExamples);
         // The public board: anonymous, by division code; its photos only while their order is on the board.
-        app.MapGet("/api/board/{code}", async (string code, PublicBoard b) => TypedResults.Ok(await b.ForAsync(code))).WithTags("Work orders").AllowAnonymous();
+        app.MapGet("/api/board/{code}", async (string code, PublicBoard b) => TypedResults.Ok(await b.ForAsync(code))).WithTags("Work orders").AllowAnonymous()
+            .WithName("getPublicBoard").WithSummary("A community's public board (公示栏) by its division code: what it fixed in 90 days, with photos and no personal data")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/board/{code}/photos/{photoId:guid}", async (string code, Guid photoId, bool? thumb, PublicBoard b, Infrastructure.Media.PhotoStore store, HttpContext ctx) =>
         {
             var (file, thumbnail) = await b.PhotoAsync(code, photoId);
@@ -76,58 +100,89 @@ public static class WorkOrdersApi
         }).AllowAnonymous().ExcludeFromDescription();
         var categories = app.MapGroup("/api/work-order-categories").WithTags("Work orders").RequireAuthorization();
         categories.MapGet("/", async (Guid? communityId, WorkOrderReference s, CurrentCommunity resolve) =>
-            TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))));
+            TypedResults.Ok(await s.CategoriesAsync(await resolve.ResolveAsync(communityId))))
+            .WithName("listWorkOrderCategories").WithSummary("A community's category tree with time limits and default handlers")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         categories.MapPost("/", async (CategoryInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             var c = await s.CreateCategoryAsync(await resolve.ResolveAsync(input.CommunityId), input);
             return TypedResults.Created($"/api/work-order-categories/{c.Id}", CategoryRow.Of(c));
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("createWorkOrderCategory").WithSummary("Create a category (a top category, or one under parentId) with its time limits")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(WorkOrdersApiDocs.NewCategory);
         categories.MapPut("/{id:guid}", async (Guid id, CategoryInput input, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.UpdateCategoryAsync(id, input))))
-            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("updateWorkOrderCategory").WithSummary("Rename a category and change its limits (orders reported later get them)")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(WorkOrdersApiDocs.NewCategory);
         categories.MapPost("/{id:guid}/retire", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, true))))
-            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("retireWorkOrderCategory").WithSummary("Retire a category (a top category with its sub-categories)");
         categories.MapPost("/{id:guid}/restore", async (Guid id, WorkOrderSetupService s) => TypedResults.Ok(CategoryRow.Of(await s.SetRetiredAsync(id, false))))
-            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+            .RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("restoreWorkOrderCategory").WithSummary("Restore a retired category (409 while its parent is retired)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         categories.MapPut("/{id:guid}/default-handler", async (Guid id, HandlerInput? handler, WorkOrderSetupService s) =>
-            TypedResults.Ok(CategoryRow.Of(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+            TypedResults.Ok(CategoryRow.Of(await s.SetDefaultHandlerAsync(id, handler)))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("setCategoryDefaultHandler").WithSummary("Set the category's default handler (an empty body clears it)")
+            .WithRequestExample(WorkOrdersApiDocs.DefaultHandler);
 
         // 派单规则 and 值班表: read by the console, changed by the office.
         var rules = app.MapGroup("/api/routing-rules").WithTags("Work orders").RequireAuthorization(Policies.Console);
-        rules.MapGet("/", async (Guid? communityId, WorkOrderSetupService s, CurrentCommunity resolve) => TypedResults.Ok(await s.RulesAsync(await resolve.ResolveAsync(communityId))));
+        rules.MapGet("/", async (Guid? communityId, WorkOrderSetupService s, CurrentCommunity resolve) => TypedResults.Ok(await s.RulesAsync(await resolve.ResolveAsync(communityId))))
+            .WithName("listRoutingRules").WithSummary("A community's routing rules in the order they are tried")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         rules.MapPost("/", async (RuleInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             var community = await resolve.ResolveAsync(input.CommunityId);
             var rule = await s.AddRuleAsync(community, input);
             return TypedResults.Created($"/api/routing-rules/{rule.Id}", (await s.RulesAsync(community)).Single(r => r.Id == rule.Id));
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("createRoutingRule").WithSummary("Add a routing rule at the end of the list")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithRequestExample(WorkOrdersApiDocs.Rule);
         rules.MapPut("/{id:guid}", async (Guid id, RuleInput input, WorkOrderSetupService s) =>
         {
             var rule = await s.UpdateRuleAsync(id, input);
             return TypedResults.Ok((await s.RulesAsync(rule.CommunityId)).Single(r => r.Id == rule.Id));
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("updateRoutingRule").WithSummary("Change a routing rule")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(WorkOrdersApiDocs.Rule);
         rules.MapPost("/{id:guid}/move", async (Guid id, bool up, WorkOrderSetupService s) =>
         {
             await s.MoveRuleAsync(id, up);
             return TypedResults.NoContent();
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("moveRoutingRule").WithSummary("Move a rule one place earlier (up=true) or later")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         rules.MapDelete("/{id:guid}", async (Guid id, WorkOrderSetupService s) =>
         {
             await s.RemoveRuleAsync(id);
             return TypedResults.NoContent();
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("removeRoutingRule").WithSummary("Remove a routing rule")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         var onCall = app.MapGroup("/api/on-call").WithTags("Work orders").RequireAuthorization(Policies.Console);
         onCall.MapGet("/", async (Guid? communityId, DateOnly? from, DateOnly? to, WorkOrderSetupService s, CurrentCommunity resolve, TimeProvider clock) =>
         {
             var f = from ?? Infrastructure.Time.ChinaTime.Today(clock);
             return TypedResults.Ok(await s.DutiesAsync(await resolve.ResolveAsync(communityId), f, to ?? f.AddDays(30)));
-        });
+        }).WithName("listOnCallDuties").WithSummary("Who is on duty each day (from today for 30 days by default)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         onCall.MapPut("/{date}", async (DateOnly date, DutyInput input, WorkOrderSetupService s, CurrentCommunity resolve) =>
-            TypedResults.Ok(await s.SetDutyAsync(await resolve.ResolveAsync(input.CommunityId), date, input))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+            TypedResults.Ok(await s.SetDutyAsync(await resolve.ResolveAsync(input.CommunityId), date, input))).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("setOnCallDuty").WithSummary("Put a staff or grid member on duty for a duty day (from one office opening to the next)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithRequestExample(WorkOrdersApiDocs.Duty);
         onCall.MapDelete("/{date}", async (DateOnly date, Guid? communityId, WorkOrderSetupService s, CurrentCommunity resolve) =>
         {
             await s.RemoveDutyAsync(await resolve.ResolveAsync(communityId), date);
             return TypedResults.NoContent();
-        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders);
+        }).RequireAuthorization(WorkOrderPolicies.ManageWorkOrders)
+            .WithName("removeOnCallDuty").WithSummary("Take the duty of a day off the list")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>The period of the metrics: the given dates, else the last 30 days (China dates).</summary>

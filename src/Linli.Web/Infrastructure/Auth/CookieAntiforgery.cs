@@ -10,7 +10,8 @@ namespace Linli.Web.Infrastructure.Auth;
 /// </summary>
 public static class CookieAntiforgery
 {
-    public static RouteHandlerBuilder RequireAntiforgeryForCookies(this RouteHandlerBuilder builder) => builder.DisableAntiforgery().AddEndpointFilter(async (ctx, next) =>
+    public static RouteHandlerBuilder RequireAntiforgeryForCookies(this RouteHandlerBuilder builder) => builder.DisableAntiforgery()
+        .WithMetadata(AntiforgeryForCookiesMetadata.Instance).AddEndpointFilter(async (ctx, next) =>
     {
         var http = ctx.HttpContext;
         if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -21,4 +22,11 @@ public static class CookieAntiforgery
         }
         return await next(ctx);
     });
+}
+
+/// <summary>Marks an endpoint that wants the antiforgery header from cookie callers (the API document names it in its security).</summary>
+public sealed class AntiforgeryForCookiesMetadata
+{
+    public static readonly AntiforgeryForCookiesMetadata Instance = new();
+    private AntiforgeryForCookiesMetadata() { }
 }

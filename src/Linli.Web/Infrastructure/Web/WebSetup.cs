@@ -1,4 +1,5 @@
 using System.Globalization;
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
@@ -45,7 +46,7 @@ public static class WebSetup
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi();
+        services.AddLinliApiDocs();
         // The JSON API speaks enum names ("Residential"), not numbers, both ways.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.Configure<RequestLocalizationOptions>(o =>

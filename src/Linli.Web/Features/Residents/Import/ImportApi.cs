@@ -1,4 +1,5 @@
 using Linli.Web.Features.Residents;
+using Linli.Web.Infrastructure.ApiDocs;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Errors;
 using Linli.Web.Infrastructure.Localization;
@@ -23,16 +24,34 @@ public static class ImportApi
     public static void MapImportApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/residents/imports").WithTags("Residents").RequireAuthorization(ResidentPolicies.ManageRegistry);
-        api.MapGet("/template", TemplateAsync);
+        api.MapGet("/template", TemplateAsync)
+            .WithName("getImportTemplate").WithSummary("The Excel template of the registry import").ProducesFile(ImportSheet.ContentType);
         api.MapPost("/", UploadAsync).RequireAntiforgeryForCookies().WithMetadata(new UploadLimitAttribute(ResidentImporter.MaxBytes))
-            .Accepts<IFormFile>("multipart/form-data");
-        api.MapGet("/{id:guid}", (Guid id, ResidentImporter i) => TypedResults.Ok(ResidentImporter.View(i.Get(id))));
+            .Accepts<ImportUploadForm>("multipart/form-data")
+            .WithName("uploadImport").WithSummary("Upload a filled-in template: every row is checked, nothing is written yet")
+            .WithDescription("The answer says how many rows are valid and lists the first problems (row, column, reason); "
+                + "`POST /api/residents/imports/{id}/commit` then writes the valid rows in the background.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithRequestExample(new ImportUploadForm { CommunityId = Guid.Parse("01a24295-dbcb-77e3-83ac-9bae9c9ebcba") });
+        api.MapGet("/{id:guid}", (Guid id, ResidentImporter i) => TypedResults.Ok(ResidentImporter.View(i.Get(id))))
+            .WithName("getImport").WithSummary("An import: its check and, once committed, its progress");
         api.MapPost("/{id:guid}/commit", (Guid id, ResidentImporter i) =>
         {
             i.Commit(id);
             return TypedResults.Accepted($"/api/residents/imports/{id}", ResidentImporter.View(i.Get(id)));
-        });
-        api.MapGet("/{id:guid}/problems", ProblemsAsync);
+        }).WithName("commitImport").WithSummary("Write the valid rows in the background (409 when already committed or nothing is valid)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{id:guid}/problems", ProblemsAsync)
+            .WithName("getImportProblems").WithSummary("Every problem the check found, as a workbook (row, column, reason)").ProducesFile(ImportSheet.ContentType);
+    }
+
+    /// <summary>The upload's form, as the API document describes it (the handler reads the form itself).</summary>
+    public sealed class ImportUploadForm
+    {
+        /// <summary>The filled-in template (.xlsx).</summary>
+        public IFormFile File { get; set; } = null!;
+        /// <summary>Needed only by someone who sees several communities.</summary>
+        public Guid? CommunityId { get; set; }
     }
 
     public static async Task<FileContentHttpResult> TemplateAsync(Texts t, CancellationToken ct) =>
