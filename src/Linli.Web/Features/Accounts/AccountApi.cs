@@ -61,7 +61,7 @@ public static class AccountApi
     }
 
     /// <summary>Signs in with mobile number and password (and a TOTP code for staff) and returns a bearer token.</summary>
-    public static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> TokenAsync(TokenRequest request, SignInService signIn, SignInManager<AppUser> manager, Texts t)
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> TokenAsync(TokenRequest request, SignInService signIn, SignInManager<AppUser> manager, Texts t, CancellationToken ct)
     {
         if (!InputValidator.IsMobile(request.Phone?.Trim()))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = [t.Get("validation.mobile")] }, title: t.Get("error.validation_title"));
@@ -78,7 +78,7 @@ public static class AccountApi
     }
 
     public static async Task<Results<SignInHttpResult, ChallengeHttpResult>> RefreshAsync(RefreshRequest request, SignInManager<AppUser> manager,
-        IOptionsMonitor<BearerTokenOptions> options, TimeProvider clock)
+        IOptionsMonitor<BearerTokenOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var protector = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
         var ticket = protector.Unprotect(request.RefreshToken);
@@ -92,7 +92,7 @@ public static class AccountApi
     }
 
     public static async Task<Results<NoContent, ValidationProblem, NotFound>> ChangePasswordAsync(ChangePasswordRequest request, ClaimsPrincipal principal,
-        UserManager<AppUser> users, AuditLog audit, Texts t)
+        UserManager<AppUser> users, AuditLog audit, Texts t, CancellationToken ct)
     {
         var user = await users.GetUserAsync(principal);
         if (user is null) return TypedResults.NotFound();
@@ -120,7 +120,7 @@ public static class AccountApi
         return errors;
     }
 
-    public static async Task<Results<Ok<MeResponse>, NotFound>> MeAsync(ClaimsPrincipal principal, UserManager<AppUser> users)
+    public static async Task<Results<Ok<MeResponse>, NotFound>> MeAsync(ClaimsPrincipal principal, UserManager<AppUser> users, CancellationToken ct)
     {
         var user = await users.GetUserAsync(principal);
         if (user is null) return TypedResults.NotFound();

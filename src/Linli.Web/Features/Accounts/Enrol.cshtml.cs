@@ -18,7 +18,7 @@ public sealed class EnrolModel(UserManager<AppUser> users, SignInManager<AppUser
     [BindProperty] public string? Code { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
@@ -26,7 +26,7 @@ public sealed class EnrolModel(UserManager<AppUser> users, SignInManager<AppUser
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();

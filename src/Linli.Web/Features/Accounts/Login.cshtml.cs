@@ -14,7 +14,7 @@ public sealed class LoginModel(SignInService signIn) : LinliPageModel
 
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var outcome = await signIn.PasswordSignInAsync(Phone, Password, persistent: true);
         if (outcome.Result.RequiresTwoFactor) return RedirectToPage("TwoFactor", new { ReturnUrl });

@@ -12,7 +12,7 @@ public sealed class LogoutModel(SignInManager<AppUser> signIn, AuditLog audit) :
 {
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated == true)
         {

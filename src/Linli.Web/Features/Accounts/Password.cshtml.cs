@@ -15,7 +15,7 @@ public sealed class PasswordModel(UserManager<AppUser> users, SignInManager<AppU
 
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();

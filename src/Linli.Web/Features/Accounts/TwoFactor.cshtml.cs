@@ -13,7 +13,7 @@ public sealed class TwoFactorModel(SignInService signIn) : LinliPageModel
 
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var outcome = await signIn.TwoFactorSignInAsync(Code, remember: false, rememberClient: RememberMachine);
         if (outcome.Result.Succeeded) return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/console");

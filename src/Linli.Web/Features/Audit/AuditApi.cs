@@ -63,8 +63,8 @@ public static class AuditApi
             .WithParameterValues("event", AuditEvents.All)
             .WithName("searchAuditLog").WithSummary("Search the audit log, newest first (page size 20, 50 or 100)");
 
-    public static async Task<Ok<AuditPage>> SearchAsync([AsParameters] AuditFilterQuery f, AuditQuery q) =>
-        TypedResults.Ok(await q.SearchAsync(new AuditFilter { Event = f.Event, User = f.User, From = f.From, To = f.To, Failed = f.Failed, Page = f.Page ?? 1, Size = f.Size ?? 50 }));
+    public static async Task<Ok<AuditPage>> SearchAsync([AsParameters] AuditFilterQuery f, AuditQuery q, CancellationToken ct) =>
+        TypedResults.Ok(await q.SearchAsync(new AuditFilter { Event = f.Event, User = f.User, From = f.From, To = f.To, Failed = f.Failed, Page = f.Page ?? 1, Size = f.Size ?? 50 }, ct));
 
     public readonly record struct AuditFilterQuery(string? Event, string? User, DateOnly? From, DateOnly? To, bool? Failed, int? Page, int? Size);
 }

@@ -22,18 +22,18 @@ public static class CalendarModule
     public static void MapCalendarApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Console);
-        api.MapGet("/", async (int? year, WorkCalendarService c, TimeProvider clock) =>
-            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year)))
+        api.MapGet("/", async (int? year, WorkCalendarService c, TimeProvider clock, CancellationToken ct) =>
+            TypedResults.Ok(await c.YearAsync(year ?? Infrastructure.Time.ChinaTime.Today(clock).Year, ct)))
             .WithName("getCalendarYear").WithSummary("A year's holidays and adjusted working days (this year by default)");
-        api.MapPut("/{date}", async (DateOnly date, CalendarDayInput input, WorkCalendarService c) => TypedResults.Ok(await c.SetAsync(date, input)))
+        api.MapPut("/{date}", async (DateOnly date, CalendarDayInput input, WorkCalendarService c, CancellationToken ct) => TypedResults.Ok(await c.SetAsync(date, input, ct)))
             .RequireAuthorization(CalendarPolicies.ManageCalendar)
             .WithName("setCalendarDay").WithSummary("Mark a date as a holiday, or a weekend day as an adjusted working day")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample("holiday", "A holiday", new CalendarDayInput { Kind = CalendarDayKind.Holiday, Name = "元旦" })
             .WithRequestExample("workday", "An adjusted working day on a weekend", new CalendarDayInput { Kind = CalendarDayKind.Workday, Name = "春节调休" });
-        api.MapDelete("/{date}", async (DateOnly date, WorkCalendarService c) =>
+        api.MapDelete("/{date}", async (DateOnly date, WorkCalendarService c, CancellationToken ct) =>
         {
-            await c.RemoveAsync(date);
+            await c.RemoveAsync(date, ct);
             return TypedResults.NoContent();
         }).RequireAuthorization(CalendarPolicies.ManageCalendar)
             .WithName("removeCalendarDay").WithSummary("Make a date an ordinary day again")

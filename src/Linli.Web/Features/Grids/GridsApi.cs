@@ -59,38 +59,38 @@ public static class GridsApi
     private static readonly Guid ExampleGrid = Guid.Parse("01a1f556-77cb-7948-9307-cc0945d45466");
     private static readonly Guid ExampleBuilding = Guid.Parse("01a1e5e3-63cb-7610-b2d0-1211298803ab");
 
-    public static async Task<Ok<List<GridRow>>> ListAsync(Guid? communityId, GridsService s, CurrentCommunity console) =>
-        TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId)));
+    public static async Task<Ok<List<GridRow>>> ListAsync(Guid? communityId, GridsService s, CurrentCommunity console, CancellationToken ct) =>
+        TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), ct));
 
-    public static async Task<Created<GridRow>> CreateAsync(CreateGridRequest request, GridsService s, CurrentCommunity console)
+    public static async Task<Created<GridRow>> CreateAsync(CreateGridRequest request, GridsService s, CurrentCommunity console, CancellationToken ct)
     {
-        var g = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), new GridInput { Name = request.Name, ParentId = request.ParentId });
+        var g = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), new GridInput { Name = request.Name, ParentId = request.ParentId }, ct);
         return TypedResults.Created($"/api/grids/{g.Id}", new GridRow(g.Id, g.Name, g.Level, g.ParentId, null, 0, 0, 0));
     }
 
-    public static async Task<Ok<GridDetail>> DetailAsync(Guid id, GridsService s) => TypedResults.Ok(await s.DetailAsync(id));
+    public static async Task<Ok<GridDetail>> DetailAsync(Guid id, GridsService s, CancellationToken ct) => TypedResults.Ok(await s.DetailAsync(id, ct));
 
-    public static async Task<Created<GridDetail>> AssignAsync(Guid id, GridAreaInput input, GridsService s)
+    public static async Task<Created<GridDetail>> AssignAsync(Guid id, GridAreaInput input, GridsService s, CancellationToken ct)
     {
-        await s.AssignAsync(id, input);
-        return TypedResults.Created($"/api/grids/{id}", await s.DetailAsync(id));
+        await s.AssignAsync(id, input, ct);
+        return TypedResults.Created($"/api/grids/{id}", await s.DetailAsync(id, ct));
     }
 
-    public static async Task<NoContent> UnassignAsync(Guid id, Guid areaId, GridsService s)
+    public static async Task<NoContent> UnassignAsync(Guid id, Guid areaId, GridsService s, CancellationToken ct)
     {
-        await s.UnassignAsync(id, areaId);
+        await s.UnassignAsync(id, areaId, ct);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Created<GridMemberRow>> AddMemberAsync(Guid id, GridMemberInput input, GridsService s)
+    public static async Task<Created<GridMemberRow>> AddMemberAsync(Guid id, GridMemberInput input, GridsService s, CancellationToken ct)
     {
-        var m = await s.AddMemberAsync(id, input);
+        var m = await s.AddMemberAsync(id, input, ct);
         return TypedResults.Created($"/api/grids/{id}", new GridMemberRow(m.Id, m.Role, m.Name, Infrastructure.Privacy.Mask.Phone(m.Phone), m.UserId));
     }
 
-    public static async Task<NoContent> RemoveMemberAsync(Guid id, Guid memberId, GridsService s)
+    public static async Task<NoContent> RemoveMemberAsync(Guid id, Guid memberId, GridsService s, CancellationToken ct)
     {
-        await s.RemoveMemberAsync(id, memberId);
+        await s.RemoveMemberAsync(id, memberId, ct);
         return TypedResults.NoContent();
     }
 }

@@ -24,9 +24,9 @@ public sealed class BuildingModel(InspectionsService walks, WorkOrderReference r
     public List<WalkProblemRow> Problems { get; private set; } = [];
     public List<CategoryRow> Categories { get; private set; } = [];
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostWalkedAsync()
+    public async Task<IActionResult> OnPostWalkedAsync(CancellationToken ct)
     {
         await LoadAsync();
         if (await TryAsync(() => walks.MarkWalkedAsync(Id, BuildingId, HttpContext.RequestAborted)))
@@ -34,7 +34,7 @@ public sealed class BuildingModel(InspectionsService walks, WorkOrderReference r
         return Page();
     }
 
-    public async Task<IActionResult> OnPostProblemAsync()
+    public async Task<IActionResult> OnPostProblemAsync(CancellationToken ct)
     {
         await LoadAsync();
         Problem.BuildingId = BuildingId;

@@ -23,24 +23,24 @@ public static class InspectionsApi
     public static void MapInspectionsApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/inspections").WithTags("Inspection walks").RequireAuthorization(InspectionPolicies.Inspections);
-        api.MapGet("/", async (Guid? communityId, bool? finished, InspectionsService s, CurrentCommunity console) =>
-            TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), finished)))
+        api.MapGet("/", async (Guid? communityId, bool? finished, InspectionsService s, CurrentCommunity console, CancellationToken ct) =>
+            TypedResults.Ok(await s.ListAsync(await console.ResolveAsync(communityId), finished, ct: ct)))
             .WithName("listInspectionWalks").WithSummary("List a community's walks with their coverage (finished=false: the open ones)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/estates", async (Guid? communityId, InspectionsService s, CurrentCommunity console) =>
-            TypedResults.Ok(await s.EstatesAsync(await console.ResolveAsync(communityId))))
+        api.MapGet("/estates", async (Guid? communityId, InspectionsService s, CurrentCommunity console, CancellationToken ct) =>
+            TypedResults.Ok(await s.EstatesAsync(await console.ResolveAsync(communityId), ct)))
             .WithName("listInspectionEstates").WithSummary("The estates the caller may walk, each with its open walk if there is one")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", StartAsync)
             .WithName("startInspectionWalk").WithSummary("Start a walk of an estate (an estate has one open walk at a time: else 409)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample(new StartWalkInput { EstateId = Guid.Parse("01a1c6fd-3bcb-7b5f-8de4-840d335f902f"), Note = "冬季安全检查" });
-        api.MapGet("/{id:guid}", async (Guid id, InspectionsService s) => TypedResults.Ok(await s.DetailAsync(id)))
+        api.MapGet("/{id:guid}", async (Guid id, InspectionsService s, CancellationToken ct) => TypedResults.Ok(await s.DetailAsync(id, ct)))
             .WithName("getInspectionWalk").WithSummary("A walk: its buildings (walked or not) and the problems recorded");
-        api.MapPost("/{id:guid}/walked", async (Guid id, MarkWalkedInput input, InspectionsService s) =>
+        api.MapPost("/{id:guid}/walked", async (Guid id, MarkWalkedInput input, InspectionsService s, CancellationToken ct) =>
         {
-            await s.MarkWalkedAsync(id, input.BuildingId);
-            return TypedResults.Ok(await s.DetailAsync(id));
+            await s.MarkWalkedAsync(id, input.BuildingId, ct);
+            return TypedResults.Ok(await s.DetailAsync(id, ct));
         }).WithName("markBuildingWalked").WithSummary("Mark a building of the walk walked (again: no change, the first mark stays)")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample(new MarkWalkedInput { BuildingId = ExampleBuilding });
@@ -50,10 +50,10 @@ public static class InspectionsApi
             .WithName("recordInspectionProblem").WithSummary("Record a problem at a building of the walk: a work order with up to nine photos, in one go")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithRequestExample(new ProblemForm { BuildingId = ExampleBuilding, EntranceNumber = 2, CategoryId = Guid.Parse("01a1a817-13cb-7727-8719-1b927d205858"), Description = "2 单元楼道灯不亮" });
-        api.MapPost("/{id:guid}/finish", async (Guid id, InspectionsService s) =>
+        api.MapPost("/{id:guid}/finish", async (Guid id, InspectionsService s, CancellationToken ct) =>
         {
-            await s.FinishAsync(id);
-            return TypedResults.Ok(await s.DetailAsync(id));
+            await s.FinishAsync(id, ct);
+            return TypedResults.Ok(await s.DetailAsync(id, ct));
         }).WithName("finishInspectionWalk").WithSummary("Finish the walk, whatever its coverage (the starter or the office; a finished walk: 409)")
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -72,17 +72,17 @@ public static class InspectionsApi
         public IFormFileCollection Photos { get; set; } = null!;
     }
 
-    public static async Task<Created<WalkDetail>> StartAsync(StartWalkInput input, InspectionsService s)
+    public static async Task<Created<WalkDetail>> StartAsync(StartWalkInput input, InspectionsService s, CancellationToken ct)
     {
-        var walk = await s.StartAsync(input);
-        return TypedResults.Created($"/api/inspections/{walk.Id}", await s.DetailAsync(walk.Id));
+        var walk = await s.StartAsync(input, ct);
+        return TypedResults.Created($"/api/inspections/{walk.Id}", await s.DetailAsync(walk.Id, ct));
     }
 
     /// <summary>
     /// multipart/form-data: buildingId, entranceNumber (optional), categoryId, description, and up to nine photos. The
     /// photos are checked by their bytes before anything is written.
     /// </summary>
-    public static async Task<Created<WalkProblemRow>> RecordProblemAsync(Guid id, HttpContext ctx, InspectionsService s)
+    public static async Task<Created<WalkProblemRow>> RecordProblemAsync(Guid id, HttpContext ctx, InspectionsService s, CancellationToken ct)
     {
         if (!ctx.Request.HasFormContentType) throw new BadHttpRequestException("multipart/form-data expected", StatusCodes.Status415UnsupportedMediaType);
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);

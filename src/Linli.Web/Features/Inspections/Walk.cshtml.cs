@@ -16,9 +16,9 @@ public sealed class WalkModel(InspectionsService walks) : LinliPageModel
     public WalkDetail Walk { get; private set; } = null!;
     public WalkBuildingRow? Next { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostFinishAsync()
+    public async Task<IActionResult> OnPostFinishAsync(CancellationToken ct)
     {
         if (await TryAsync(() => walks.FinishAsync(Id, HttpContext.RequestAborted)))
         {

@@ -20,17 +20,17 @@ public static class NotificationsModule
     public static void MapNotificationsApi(this WebApplication app)
     {
         var notes = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
-        notes.MapGet("/", async (bool? unread, NotificationsService n) => TypedResults.Ok(await n.ListAsync(unread ?? false)))
+        notes.MapGet("/", async (bool? unread, NotificationsService n, CancellationToken ct) => TypedResults.Ok(await n.ListAsync(unread ?? false, ct: ct)))
             .WithName("listNotifications").WithSummary("The caller's latest notifications (only the unread ones with unread=true)");
-        notes.MapGet("/unread-count", async (NotificationsService n) => TypedResults.Ok(new NotificationCount(await n.UnreadAsync())))
+        notes.MapGet("/unread-count", async (NotificationsService n, CancellationToken ct) => TypedResults.Ok(new NotificationCount(await n.UnreadAsync(ct))))
             .WithName("countUnreadNotifications").WithSummary("How many of the caller's notifications are unread (the bell)");
-        notes.MapPost("/{id:guid}/read", async (Guid id, NotificationsService n) =>
+        notes.MapPost("/{id:guid}/read", async (Guid id, NotificationsService n, CancellationToken ct) =>
         {
-            await n.OpenAsync(id);
+            await n.OpenAsync(id, ct);
             return TypedResults.NoContent();
         }).RequireAntiforgeryForCookies()
             .WithName("markNotificationRead").WithSummary("Mark a notification read");
-        notes.MapPost("/read-all", async (NotificationsService n) => TypedResults.Ok(new NotificationCount(await n.MarkAllReadAsync())))
+        notes.MapPost("/read-all", async (NotificationsService n, CancellationToken ct) => TypedResults.Ok(new NotificationCount(await n.MarkAllReadAsync(ct))))
             .RequireAntiforgeryForCookies()
             .WithName("markAllNotificationsRead").WithSummary("Mark all the caller's notifications read; answers how many were unread");
     }

@@ -91,31 +91,31 @@ public static class PlacesApi
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Ok<List<DivisionRow>>> DivisionsAsync(string? parent, CommunitiesService s) => TypedResults.Ok(await s.ChildrenAsync(parent));
+    public static async Task<Ok<List<DivisionRow>>> DivisionsAsync(string? parent, CommunitiesService s, CancellationToken ct) => TypedResults.Ok(await s.ChildrenAsync(parent, ct));
 
-    public static async Task<Ok<List<CommunityRow>>> CommunitiesAsync(CommunitiesService s) => TypedResults.Ok(await s.ListVisibleAsync());
+    public static async Task<Ok<List<CommunityRow>>> CommunitiesAsync(CommunitiesService s, CancellationToken ct) => TypedResults.Ok(await s.ListVisibleAsync(ct));
 
-    public static async Task<Created<CommunityRow>> CreateCommunityAsync(CommunityInput input, CommunitiesService s)
+    public static async Task<Created<CommunityRow>> CreateCommunityAsync(CommunityInput input, CommunitiesService s, CancellationToken ct)
     {
-        var c = await s.CreateAsync(input);
+        var c = await s.CreateAsync(input, ct: ct);
         return TypedResults.Created($"/api/communities/{c.Id}", new CommunityRow(c.Id, c.DivisionCode, c.Name, c.ShortName, c.SubdistrictCode, null));
     }
 
-    public static async Task<Ok<CommunityProfile>> ProfileAsync(Guid id, PlacesService s) => TypedResults.Ok(await s.ProfileAsync(id));
+    public static async Task<Ok<CommunityProfile>> ProfileAsync(Guid id, PlacesService s, CancellationToken ct) => TypedResults.Ok(await s.ProfileAsync(id, ct));
 
-    public static async Task<Ok<List<EstateRow>>> EstatesAsync(Guid? communityId, bool? includeRetired, PlacesService s, CurrentCommunity console) =>
-        TypedResults.Ok(await s.ListEstatesAsync(await console.ResolveAsync(communityId), includeRetired ?? false));
+    public static async Task<Ok<List<EstateRow>>> EstatesAsync(Guid? communityId, bool? includeRetired, PlacesService s, CurrentCommunity console, CancellationToken ct) =>
+        TypedResults.Ok(await s.ListEstatesAsync(await console.ResolveAsync(communityId), includeRetired ?? false, ct));
 
-    public static async Task<Created<EstateResponse>> CreateEstateAsync(CreateEstateRequest request, PlacesService s, CurrentCommunity console)
+    public static async Task<Created<EstateResponse>> CreateEstateAsync(CreateEstateRequest request, PlacesService s, CurrentCommunity console, CancellationToken ct)
     {
         var communityId = await console.ResolveAsync(request.CommunityId);
-        var e = await s.CreateEstateAsync(communityId, new EstateInput { Name = request.Name, Address = request.Address, PropertyCompanyName = request.PropertyCompanyName });
+        var e = await s.CreateEstateAsync(communityId, new EstateInput { Name = request.Name, Address = request.Address, PropertyCompanyName = request.PropertyCompanyName }, ct);
         return TypedResults.Created($"/api/estates/{e.Id}", ToResponse(e));
     }
 
-    public static async Task<Ok<EstateResponse>> EstateAsync(Guid id, PlacesService s) => TypedResults.Ok(ToResponse(await s.GetEstateAsync(id)));
+    public static async Task<Ok<EstateResponse>> EstateAsync(Guid id, PlacesService s, CancellationToken ct) => TypedResults.Ok(ToResponse(await s.GetEstateAsync(id, ct)));
 
-    public static async Task<Ok<EstateResponse>> UpdateEstateAsync(Guid id, EstateInput input, PlacesService s) => TypedResults.Ok(ToResponse(await s.UpdateEstateAsync(id, input)));
+    public static async Task<Ok<EstateResponse>> UpdateEstateAsync(Guid id, EstateInput input, PlacesService s, CancellationToken ct) => TypedResults.Ok(ToResponse(await s.UpdateEstateAsync(id, input, ct)));
 
     private static async Task<NoContent> RetireEstate(Guid id, bool retired, PlacesService s)
     {
@@ -123,17 +123,17 @@ public static class PlacesApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<List<BuildingRow>>> BuildingsAsync(Guid id, bool? includeRetired, PlacesService s) => TypedResults.Ok(await s.ListBuildingsAsync(id, includeRetired ?? false));
+    public static async Task<Ok<List<BuildingRow>>> BuildingsAsync(Guid id, bool? includeRetired, PlacesService s, CancellationToken ct) => TypedResults.Ok(await s.ListBuildingsAsync(id, includeRetired ?? false, ct));
 
-    public static async Task<Created<BuildingResponse>> CreateBuildingAsync(Guid id, BuildingInput input, PlacesService s)
+    public static async Task<Created<BuildingResponse>> CreateBuildingAsync(Guid id, BuildingInput input, PlacesService s, CancellationToken ct)
     {
-        var b = await s.CreateBuildingAsync(id, input);
+        var b = await s.CreateBuildingAsync(id, input, ct);
         return TypedResults.Created($"/api/buildings/{b.Id}", ToResponse(b, withHomes: true));
     }
 
-    public static async Task<Ok<BuildingResponse>> BuildingAsync(Guid id, PlacesService s) => TypedResults.Ok(ToResponse(await s.GetBuildingAsync(id, withHomes: true), withHomes: true));
+    public static async Task<Ok<BuildingResponse>> BuildingAsync(Guid id, PlacesService s, CancellationToken ct) => TypedResults.Ok(ToResponse(await s.GetBuildingAsync(id, withHomes: true, ct: ct), withHomes: true));
 
-    public static async Task<Ok<BuildingResponse>> UpdateBuildingAsync(Guid id, BuildingUpdateInput input, PlacesService s) => TypedResults.Ok(ToResponse(await s.UpdateBuildingAsync(id, input), false));
+    public static async Task<Ok<BuildingResponse>> UpdateBuildingAsync(Guid id, BuildingUpdateInput input, PlacesService s, CancellationToken ct) => TypedResults.Ok(ToResponse(await s.UpdateBuildingAsync(id, input, ct), false));
 
     private static async Task<NoContent> RetireBuilding(Guid id, bool retired, PlacesService s)
     {

@@ -23,7 +23,7 @@ public sealed class IndexModel(AppDbContext db, IMemoryCache cache, TenantScope 
     /// <summary>What the home page shows of the community; it changes rarely, so it is cached for a minute.</summary>
     public sealed record CommunityCard(string Name, string ShortName, string? Address, string? Phone, string? SubdistrictName, string DivisionCode);
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated != true) return Page();
         if (User.IsStaff()) return LocalRedirect("/console");

@@ -120,67 +120,67 @@ public static class ResidentsApi
     private static readonly Guid ExampleHome = Guid.Parse("01a1d670-4fcb-73ab-a8c3-3eb8e4f67e3d");
 
     /// <summary>The list by query string. A full ID number must not travel in a URL (logs, history): that search is a POST.</summary>
-    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, CurrentCommunity console)
+    public static async Task<Ok<ResidentPage>> ListAsync([AsParameters] ResidentQuery q, ResidentsService s, CurrentCommunity console, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(q.IdNumber)) throw Infrastructure.Errors.DomainException.Invalid(nameof(q.IdNumber), "residents.id_search_post");
-        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
+        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ct));
     }
 
     /// <summary>The same search with the filters in the body, so it can carry an ID number.</summary>
-    public static async Task<Ok<ResidentPage>> SearchAsync(ResidentQuery q, ResidentsService s, CurrentCommunity console, HttpContext ctx)
+    public static async Task<Ok<ResidentPage>> SearchAsync(ResidentQuery q, ResidentsService s, CurrentCommunity console, HttpContext ctx, CancellationToken ct)
     {
         ctx.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q)));
+        return TypedResults.Ok(await s.SearchAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ct));
     }
 
     public readonly record struct ResidentQuery(Guid? CommunityId, string? Name, string? Phone, string? IdNumber, Guid? EstateId, Guid? BuildingId,
         int? Entrance, string? Home, TagKind? Tag, Guid? GridId, int? Page, int? Size, string? Building = null);
 
-    public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, CurrentCommunity console)
+    public static async Task<Created<ResidentDetail>> CreateAsync(CreateResidentRequest request, ResidentsService s, CurrentCommunity console, CancellationToken ct)
     {
-        var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request);
-        return TypedResults.Created($"/api/residents/{r.Id}", await s.DetailAsync(r.Id));
+        var r = await s.CreateAsync(await console.ResolveAsync(request.CommunityId), request, ct);
+        return TypedResults.Created($"/api/residents/{r.Id}", await s.DetailAsync(r.Id, ct));
     }
 
-    public static async Task<Ok<ResidentDetail>> DetailAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.DetailAsync(id));
+    public static async Task<Ok<ResidentDetail>> DetailAsync(Guid id, ResidentsService s, CancellationToken ct) => TypedResults.Ok(await s.DetailAsync(id, ct));
 
-    public static async Task<Ok<ResidentDetail>> UpdateAsync(Guid id, ResidentInput input, ResidentsService s)
+    public static async Task<Ok<ResidentDetail>> UpdateAsync(Guid id, ResidentInput input, ResidentsService s, CancellationToken ct)
     {
-        await s.UpdateAsync(id, input);
-        return TypedResults.Ok(await s.DetailAsync(id));
+        await s.UpdateAsync(id, input, ct);
+        return TypedResults.Ok(await s.DetailAsync(id, ct));
     }
 
-    public static async Task<Ok<ResidentDetail>> MoveAsync(Guid id, MoveInput input, ResidentsService s)
+    public static async Task<Ok<ResidentDetail>> MoveAsync(Guid id, MoveInput input, ResidentsService s, CancellationToken ct)
     {
-        await s.MoveAsync(id, input);
-        return TypedResults.Ok(await s.DetailAsync(id));
+        await s.MoveAsync(id, input, ct);
+        return TypedResults.Ok(await s.DetailAsync(id, ct));
     }
 
-    public static async Task<Ok<ResidentDetail>> MoveOutAsync(Guid id, MoveOutRequest request, ResidentsService s)
+    public static async Task<Ok<ResidentDetail>> MoveOutAsync(Guid id, MoveOutRequest request, ResidentsService s, CancellationToken ct)
     {
-        await s.MoveOutAsync(id, request.On);
-        return TypedResults.Ok(await s.DetailAsync(id));
+        await s.MoveOutAsync(id, request.On, ct);
+        return TypedResults.Ok(await s.DetailAsync(id, ct));
     }
 
-    public static async Task<Ok<ResidentDetail>> TagsAsync(Guid id, TagsInput input, ResidentsService s)
+    public static async Task<Ok<ResidentDetail>> TagsAsync(Guid id, TagsInput input, ResidentsService s, CancellationToken ct)
     {
-        await s.SetTagsAsync(id, input);
-        return TypedResults.Ok(await s.DetailAsync(id));
+        await s.SetTagsAsync(id, input, ct);
+        return TypedResults.Ok(await s.DetailAsync(id, ct));
     }
 
     /// <summary>The full ID number, for a role that needs it, with a reason; never cached.</summary>
-    public static async Task<Ok<RevealResponse>> RevealAsync(Guid id, RevealRequest request, ResidentsService s, HttpContext ctx)
+    public static async Task<Ok<RevealResponse>> RevealAsync(Guid id, RevealRequest request, ResidentsService s, HttpContext ctx, CancellationToken ct)
     {
-        var number = await s.RevealIdNumberAsync(id, request.Reason);
+        var number = await s.RevealIdNumberAsync(id, request.Reason, ct);
         ctx.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new RevealResponse(number));
     }
 
-    public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, CurrentCommunity console) =>
-        TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id)));
+    public static async Task<Ok<RegistryFigures>> FiguresAsync(Guid id, RegistryFiguresQuery q, CurrentCommunity console, CancellationToken ct) =>
+        TypedResults.Ok(await q.ForAsync(await console.ResolveAsync(id), ct));
 
     /// <summary>The filtered list as an xlsx file (masked), the same filters as the list.</summary>
-    public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> ExportAsync([AsParameters] ResidentQuery q, ResidentsExport export, CurrentCommunity console, HttpContext ctx, CancellationToken ct)
     {
         var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(q.CommunityId), ToFilter(q), ct: ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";
@@ -188,7 +188,7 @@ public static class ResidentsApi
     }
 
     /// <summary>The filtered list with full ID numbers and phones, for a role that may reveal; audited with its reason.</summary>
-    public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, CurrentCommunity console, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> FullExportAsync(FullExportRequest request, ResidentsExport export, CurrentCommunity console, HttpContext ctx, CancellationToken ct)
     {
         var (content, fileName) = await export.CreateAsync(await console.ResolveAsync(request.Filter.CommunityId), ToFilter(request.Filter),
             request.Reason ?? "", ctx.RequestAborted);
@@ -202,25 +202,25 @@ public static class ResidentsApi
         HomeNumber = q.Home, Tag = q.Tag, GridId = q.GridId, Page = q.Page ?? 1, Size = q.Size ?? 20,
     };
 
-    public static async Task<NoContent> LinkAccountAsync(Guid id, LinkAccountRequest request, ResidentsService s)
+    public static async Task<NoContent> LinkAccountAsync(Guid id, LinkAccountRequest request, ResidentsService s, CancellationToken ct)
     {
-        await s.LinkAccountAsync(id, request.Phone);
+        await s.LinkAccountAsync(id, request.Phone, ct);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, CurrentCommunity console) =>
-        TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId)));
+    public static async Task<Ok<List<RevealRow>>> RevealsAsync(Guid? communityId, ResidentsService s, CurrentCommunity console, CancellationToken ct) =>
+        TypedResults.Ok(await s.RevealsAsync(await console.ResolveAsync(communityId), ct: ct));
 
     /// <summary>The buildings the caller may survey, with homes done / total (what /survey lists on a phone).</summary>
     public static async Task<Ok<IReadOnlyList<SurveyBuilding>>> SurveyBuildingsAsync(SurveyService s, CancellationToken ct) => TypedResults.Ok(await s.BuildingsAsync(ct));
 
     public static async Task<Ok<SurveyProgress>> SurveyProgressAsync(Guid id, SurveyService s) => TypedResults.Ok(await s.ProgressAsync(id));
 
-    public static async Task<Created<SurveyProgress>> RecordVisitAsync(SurveyInput input, SurveyService s)
+    public static async Task<Created<SurveyProgress>> RecordVisitAsync(SurveyInput input, SurveyService s, CancellationToken ct)
     {
-        var visit = await s.RecordAsync(input);
-        return TypedResults.Created($"/api/buildings/{visit.BuildingId}/survey", await s.ProgressAsync(visit.BuildingId));
+        var visit = await s.RecordAsync(input, ct);
+        return TypedResults.Created($"/api/buildings/{visit.BuildingId}/survey", await s.ProgressAsync(visit.BuildingId, ct));
     }
 
-    public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s) => TypedResults.Ok(await s.HouseholdAsync(id));
+    public static async Task<Ok<Household>> HouseholdAsync(Guid id, ResidentsService s, CancellationToken ct) => TypedResults.Ok(await s.HouseholdAsync(id, ct));
 }

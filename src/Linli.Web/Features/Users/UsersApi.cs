@@ -56,37 +56,37 @@ public static class UsersApi
 
     private static readonly Guid ExampleCommunity = Guid.Parse("01a24295-dbcb-77e3-83ac-9bae9c9ebcba");
 
-    public static async Task<Ok<List<UserRow>>> ListAsync(string? q, ClaimsPrincipal me, UsersService s) => TypedResults.Ok(await s.ListAsync(me, q));
+    public static async Task<Ok<List<UserRow>>> ListAsync(string? q, ClaimsPrincipal me, UsersService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(me, q, ct));
 
-    public static async Task<Created<UserDetail>> CreateAsync(NewUserInput input, ClaimsPrincipal me, UsersService s)
+    public static async Task<Created<UserDetail>> CreateAsync(NewUserInput input, ClaimsPrincipal me, UsersService s, CancellationToken ct)
     {
-        var user = await s.CreateAsync(me, input);
-        return TypedResults.Created($"/api/users/{user.Id}", await s.DetailAsync(me, user.Id));
+        var user = await s.CreateAsync(me, input, ct);
+        return TypedResults.Created($"/api/users/{user.Id}", await s.DetailAsync(me, user.Id, ct));
     }
 
-    public static async Task<Ok<UserDetail>> DetailAsync(Guid id, ClaimsPrincipal me, UsersService s) => TypedResults.Ok(await s.DetailAsync(me, id));
+    public static async Task<Ok<UserDetail>> DetailAsync(Guid id, ClaimsPrincipal me, UsersService s, CancellationToken ct) => TypedResults.Ok(await s.DetailAsync(me, id, ct));
 
-    public static async Task<Ok<UserDetail>> GrantAsync(Guid id, RoleRequest request, ClaimsPrincipal me, UsersService s)
+    public static async Task<Ok<UserDetail>> GrantAsync(Guid id, RoleRequest request, ClaimsPrincipal me, UsersService s, CancellationToken ct)
     {
-        await s.GrantRoleAsync(me, id, request.Role ?? "");
-        return TypedResults.Ok(await s.DetailAsync(me, id));
+        await s.GrantRoleAsync(me, id, request.Role ?? "", ct);
+        return TypedResults.Ok(await s.DetailAsync(me, id, ct));
     }
 
-    public static async Task<Ok<UserDetail>> RevokeAsync(Guid id, string role, ClaimsPrincipal me, UsersService s)
+    public static async Task<Ok<UserDetail>> RevokeAsync(Guid id, string role, ClaimsPrincipal me, UsersService s, CancellationToken ct)
     {
-        await s.RevokeRoleAsync(me, id, role);
-        return TypedResults.Ok(await s.DetailAsync(me, id));
+        await s.RevokeRoleAsync(me, id, role, ct);
+        return TypedResults.Ok(await s.DetailAsync(me, id, ct));
     }
 
-    public static async Task<Ok<UserDetail>> AddScopeAsync(Guid id, ScopeInput input, ClaimsPrincipal me, UsersService s)
+    public static async Task<Ok<UserDetail>> AddScopeAsync(Guid id, ScopeInput input, ClaimsPrincipal me, UsersService s, CancellationToken ct)
     {
-        await s.AddScopeAsync(me, id, input);
-        return TypedResults.Ok(await s.DetailAsync(me, id));
+        await s.AddScopeAsync(me, id, input, ct);
+        return TypedResults.Ok(await s.DetailAsync(me, id, ct));
     }
 
-    public static async Task<NoContent> RemoveScopeAsync(Guid id, Guid scopeId, ClaimsPrincipal me, UsersService s)
+    public static async Task<NoContent> RemoveScopeAsync(Guid id, Guid scopeId, ClaimsPrincipal me, UsersService s, CancellationToken ct)
     {
-        await s.RemoveScopeAsync(me, id, scopeId);
+        await s.RemoveScopeAsync(me, id, scopeId, ct);
         return TypedResults.NoContent();
     }
 

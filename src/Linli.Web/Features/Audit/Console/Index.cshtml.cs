@@ -10,7 +10,7 @@ public sealed class IndexModel(AuditQuery query) : LinliPageModel
     [BindProperty(SupportsGet = true)] public AuditFilter Filter { get; set; } = new();
     public AuditPage Result { get; private set; } = null!;
 
-    public async Task OnGetAsync() => Result = await query.SearchAsync(Filter);
+    public async Task OnGetAsync(CancellationToken ct) => Result = await query.SearchAsync(Filter, ct);
 
     public string PageUrl(int page)
     {

@@ -21,9 +21,9 @@ public sealed class IndexModel(WorkCalendarService calendar, TimeProvider clock)
 
     public int ShownYear => Year is >= 2000 and <= 2100 ? Year.Value : Infrastructure.Time.ChinaTime.Today(clock).Year;
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Date is not { } date)
         {
@@ -37,9 +37,9 @@ public sealed class IndexModel(WorkCalendarService calendar, TimeProvider clock)
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRemoveAsync(DateOnly date)
+    public async Task<IActionResult> OnPostRemoveAsync(DateOnly date, CancellationToken ct)
     {
-        await calendar.RemoveAsync(date);
+        await calendar.RemoveAsync(date, ct);
         return RedirectWithFlash($"/console/calendar?year={date.Year}", T.Get("calendar.removed", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
     }
 

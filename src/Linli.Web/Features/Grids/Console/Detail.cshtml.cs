@@ -16,7 +16,7 @@ public sealed class DetailModel(GridsService grids, IAuthorizationService authz)
     public List<(Guid Id, string Label, int Entrances)> Assignable { get; private set; } = [];
     public bool CanManage { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
     public Task<IActionResult> OnPostAssignAsync() =>
         RunAsync(() => grids.AssignAsync(Id, Area), nameof(Area), "grids.assigned");

@@ -15,9 +15,9 @@ public sealed class IndexModel(CurrentCommunity console, GridsService grids, IAu
     public List<GridRow> Rows { get; private set; } = [];
     public bool CanManage { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!(await authz.AuthorizeAsync(User, PlacePolicies.ManagePlaces)).Succeeded) return Forbid();
         var community = await console.CurrentAsync() ?? throw new NotFoundException();

@@ -20,9 +20,9 @@ public sealed class IndexModel(CurrentCommunity console, InspectionsService walk
     public List<WalkRow> Rows { get; private set; } = [];
     public List<WalkEstate> Estates { get; private set; } = [];
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         InspectionWalk? walk = null;
         if (await TryAsync(async () => walk = await walks.StartAsync(Input, HttpContext.RequestAborted), nameof(Input)))

@@ -16,15 +16,15 @@ public sealed class CommunityModel(CurrentCommunity console, PlacesService place
     /// <summary>A subdistrict admin sees every community of the subdistrict side by side.</summary>
     public List<(CommunityProfile Places, RegistryFigures Registry)> Side { get; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         var current = await console.CurrentAsync() ?? throw new NotFoundException();
-        Profile = await places.ProfileAsync(current.Id);
-        if ((await authz.AuthorizeAsync(User, ResidentPolicies.Registry)).Succeeded) Registry = await figures.ForAsync(current.Id);
+        Profile = await places.ProfileAsync(current.Id, ct);
+        if ((await authz.AuthorizeAsync(User, ResidentPolicies.Registry)).Succeeded) Registry = await figures.ForAsync(current.Id, ct);
         if (User.IsInRole(Roles.SubdistrictAdmin))
         {
             foreach (var c in await console.CommunitiesAsync())
-                Side.Add((await places.ProfileAsync(c.Id), await figures.ForAsync(c.Id)));
+                Side.Add((await places.ProfileAsync(c.Id, ct), await figures.ForAsync(c.Id, ct)));
         }
     }
 }

@@ -15,9 +15,9 @@ public sealed class SurveyModel(SurveyService survey, PlacesService places) : Li
     public SurveyProgress Progress { get; private set; } = null!;
     public string BuildingLabel { get; private set; } = "";
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (await TryAsync(() => survey.RecordAsync(Input), nameof(Input)))
             return RedirectWithFlash($"/console/buildings/{Id}/survey", T.Get("survey.saved"));

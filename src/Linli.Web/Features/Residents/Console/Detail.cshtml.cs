@@ -23,24 +23,24 @@ public sealed class DetailModel(ResidentsService residents, AppDbContext db, IAu
     public IReadOnlyList<(string, string)> Buildings { get; private set; } = [];
     public IReadOnlyList<(string, string)> Homes { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store"; // personal data: never kept by the browser or a proxy
         await LoadAsync(fillInput: true);
     }
 
-    public async Task<IActionResult> OnPostUpdateAsync() =>
+    public async Task<IActionResult> OnPostUpdateAsync(CancellationToken ct) =>
         await RunAsync(() => residents.UpdateAsync(Id, Input), nameof(Input), "residents.saved");
 
-    public async Task<IActionResult> OnPostMoveAsync() =>
+    public async Task<IActionResult> OnPostMoveAsync(CancellationToken ct) =>
         await RunAsync(() => residents.MoveAsync(Id, Move), nameof(Move), "residents.moved");
 
     public bool HasAccount { get; private set; }
 
-    public async Task<IActionResult> OnPostLinkAsync(string? phone) =>
+    public async Task<IActionResult> OnPostLinkAsync(string? phone, CancellationToken ct) =>
         await RunAsync(() => residents.LinkAccountAsync(Id, phone), null, "residents.saved");
 
-    public async Task<IActionResult> OnPostTagsAsync(List<TagKind> kinds, string? customTags) =>
+    public async Task<IActionResult> OnPostTagsAsync(List<TagKind> kinds, string? customTags, CancellationToken ct) =>
         await RunAsync(() => residents.SetTagsAsync(Id, new TagsInput
         {
             Kinds = kinds,
@@ -48,7 +48,7 @@ public sealed class DetailModel(ResidentsService residents, AppDbContext db, IAu
         }), null, "residents.saved");
 
     /// <summary>Shows the full number once, for this response only (no-store; htmx keeps it out of its history).</summary>
-    public async Task<IActionResult> OnPostRevealAsync(string? reason)
+    public async Task<IActionResult> OnPostRevealAsync(string? reason, CancellationToken ct)
     {
         if (!(await authz.AuthorizeAsync(User, ResidentPolicies.RevealIdNumbers)).Succeeded) return Forbid();
         Response.Headers.CacheControl = "no-store";
@@ -56,7 +56,7 @@ public sealed class DetailModel(ResidentsService residents, AppDbContext db, IAu
         var ok = await TryAsync(async () => number = await residents.RevealIdNumberAsync(Id, reason));
         if (Request.Headers["HX-Request"] == "true")
         {
-            var masked = ok ? "" : (await residents.DetailAsync(Id)).IdNumberMasked ?? "";
+            var masked = ok ? "" : (await residents.DetailAsync(Id, ct)).IdNumberMasked ?? "";
             var html = ok
                 ? $"<span id=\"id-number\"><code>{encoder.Encode(number!)}</code> <small class=\"muted\">{encoder.Encode(T.Get("residents.revealed_logged"))}</small></span>"
                 : $"<span id=\"id-number\"><code>{encoder.Encode(masked)}</code></span>"

@@ -11,5 +11,5 @@ public sealed class HomeModel(ResidentsService residents) : LinliPageModel
 {
     public Household Household { get; private set; } = null!;
 
-    public async Task OnGetAsync(Guid id) => Household = await residents.HouseholdAsync(id);
+    public async Task OnGetAsync(Guid id, CancellationToken ct) => Household = await residents.HouseholdAsync(id, ct);
 }

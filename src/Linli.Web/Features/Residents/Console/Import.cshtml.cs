@@ -31,7 +31,7 @@ public sealed class ImportModel(CurrentCommunity console, ResidentImporter impor
         return Page();
     }
 
-    public async Task<IActionResult> OnPostUploadAsync()
+    public async Task<IActionResult> OnPostUploadAsync(CancellationToken ct)
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         ImportJob? job = null;
@@ -56,10 +56,10 @@ public sealed class ImportModel(CurrentCommunity console, ResidentImporter impor
         return Partial("_ImportProgress", this);
     }
 
-    public async Task<IActionResult> OnGetTemplateAsync() =>
+    public async Task<IActionResult> OnGetTemplateAsync(CancellationToken ct) =>
         File(await ImportApi.TemplateBytesAsync(T, HttpContext.RequestAborted), ImportSheet.ContentType, ImportApi.TemplateFileName);
 
-    public async Task<IActionResult> OnGetProblemsAsync()
+    public async Task<IActionResult> OnGetProblemsAsync(CancellationToken ct)
     {
         var (content, name) = await ImportApi.ProblemsFileAsync(JobId ?? Guid.Empty, importer, HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";

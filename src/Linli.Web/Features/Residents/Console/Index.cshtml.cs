@@ -30,13 +30,13 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
     /// <summary>The query keys a list or export link carries on (nothing else from the URL is echoed).</summary>
     private static readonly HashSet<string> ListFilters = new(["name", "phone", "tag"], StringComparer.OrdinalIgnoreCase);
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         IdNumber = null;
         await LoadAsync();
     }
 
-    public async Task<IActionResult> OnPostIdSearchAsync()
+    public async Task<IActionResult> OnPostIdSearchAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
         if (string.IsNullOrWhiteSpace(IdNumber)) ModelState.AddModelError(nameof(IdNumber), T.Get("validation.required", T.Get("field.id_number")));
@@ -46,7 +46,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
     }
 
     /// <summary>The list's filters with full ID numbers and phones, with a reason; audited.</summary>
-    public async Task<IActionResult> OnPostExportFullAsync()
+    public async Task<IActionResult> OnPostExportFullAsync(CancellationToken ct)
     {
         if (!(await authz.AuthorizeAsync(User, ResidentPolicies.RevealIdNumbers)).Succeeded) return Forbid();
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
@@ -60,7 +60,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!(await authz.AuthorizeAsync(User, ResidentPolicies.ManageRegistry)).Succeeded) return Forbid();
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
@@ -75,7 +75,7 @@ public sealed class IndexModel(CurrentCommunity console, ResidentsService reside
     public string ExportUrl => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/console/residents?handler=Export",
         Request.Query.Where(kv => ListFilters.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => (string?)kv.Value.ToString()));
 
-    public async Task<IActionResult> OnGetExportAsync()
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
         var (content, fileName) = await export.CreateAsync(c.Id, new ResidentFilter { Name = Name, Phone = Phone, Tag = Tag }, ct: HttpContext.RequestAborted);

@@ -13,9 +13,9 @@ public sealed class RevealsModel(CurrentCommunity console, ResidentsService resi
 {
     public List<RevealRow> Rows { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
-        Rows = await residents.RevealsAsync(c.Id);
+        Rows = await residents.RevealsAsync(c.Id, ct: ct);
     }
 }

@@ -67,7 +67,7 @@ public static class ImportApi
     }
 
     /// <summary>multipart/form-data with the workbook in "file" (and "communityId" for someone who sees several).</summary>
-    public static async Task<Created<ImportJobView>> UploadAsync(HttpContext ctx, ResidentImporter importer, CurrentCommunity console)
+    public static async Task<Created<ImportJobView>> UploadAsync(HttpContext ctx, ResidentImporter importer, CurrentCommunity console, CancellationToken ct)
     {
         var form = await ReadFormAsync(ctx);
         Guid? communityId = Guid.TryParse(form["communityId"], out var c) ? c : null;
@@ -82,7 +82,7 @@ public static class ImportApi
         return await ctx.Request.ReadFormAsync(ctx.RequestAborted);
     }
 
-    public static async Task<FileStreamHttpResult> ProblemsAsync(Guid id, ResidentImporter importer, HttpContext ctx)
+    public static async Task<FileStreamHttpResult> ProblemsAsync(Guid id, ResidentImporter importer, HttpContext ctx, CancellationToken ct)
     {
         var (content, name) = await ProblemsFileAsync(id, importer, ctx.RequestAborted);
         ctx.Response.Headers.CacheControl = "no-store";

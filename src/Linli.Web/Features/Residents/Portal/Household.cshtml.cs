@@ -16,13 +16,13 @@ public sealed class HouseholdModel(ResidentsService residents) : LinliPageModel
     [BindProperty] public string? EmergencyContactName { get; set; }
     [BindProperty] public string? EmergencyContactPhone { get; set; }
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
         await LoadAsync();
     }
 
-    public async Task<IActionResult> OnPostContactAsync()
+    public async Task<IActionResult> OnPostContactAsync(CancellationToken ct)
     {
         if (await TryAsync(() => residents.CorrectOwnContactAsync(User.UserId()!.Value, Phone, EmergencyContactName, EmergencyContactPhone)))
             return RedirectWithFlash("/me/household", T.Get("portal.contact_saved"));
@@ -30,7 +30,7 @@ public sealed class HouseholdModel(ResidentsService residents) : LinliPageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostConsentAsync(TagKind kind, bool consent)
+    public async Task<IActionResult> OnPostConsentAsync(TagKind kind, bool consent, CancellationToken ct)
     {
         if (await TryAsync(() => residents.SetOwnConsentAsync(User.UserId()!.Value, kind, consent)))
             return RedirectWithFlash("/me/household", T.Get(consent ? "portal.consent_given_done" : "portal.consent_withdrawn_done"));

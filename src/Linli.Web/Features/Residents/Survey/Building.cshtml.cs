@@ -27,10 +27,9 @@ public sealed class BuildingModel(SurveyService survey, PlacesService places) : 
 
     public sealed record FloorView(int Floor, IReadOnlyList<SurveyHome> Homes);
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-cache, no-store";
-        var ct = HttpContext.RequestAborted;
         Progress = await survey.ProgressAsync(Id, ct);
         BuildingLabel = await SurveyPages.BuildingLabelAsync(places, T, Id, ct);
 

@@ -24,7 +24,7 @@ public sealed class HomeModel(SurveyService survey, PlacesService places) : Linl
     public string HomeLabel { get; private set; } = "";
     public string BuildingLabel { get; private set; } = "";
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-cache, no-store";
         await LoadAsync();
@@ -39,7 +39,7 @@ public sealed class HomeModel(SurveyService survey, PlacesService places) : Linl
         }
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadAsync();
         Input.HomeId = Home.HomeId;

@@ -14,7 +14,7 @@ public sealed class IndexModel(SurveyService survey) : LinliPageModel
 {
     public IReadOnlyList<SurveyBuilding> Buildings { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-cache, no-store";
         Buildings = await survey.BuildingsAsync(HttpContext.RequestAborted);

@@ -14,7 +14,7 @@ public sealed class DetailModel(UsersService users, AppDbContext db, TenantScope
     public IReadOnlyList<(string, string)> ScopeOptions { get; private set; } = [];
     public IReadOnlyList<string> GrantableRoles => User.IsInRole(Roles.SecurityAdmin) ? Roles.All : Roles.GrantableBySecretary;
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
     public Task<IActionResult> OnPostGrantAsync(string role) => RunAsync(() => users.GrantRoleAsync(User, Id, role), "users.saved");
 

@@ -14,9 +14,9 @@ public sealed class IndexModel(UsersService users, CommunitiesService communitie
     public bool IsSecurityAdmin => User.IsInRole(Roles.SecurityAdmin);
     public IReadOnlyList<string> GrantableRoles => IsSecurityAdmin ? Roles.All : Roles.GrantableBySecretary;
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         AppUser? created = null;
         if (await TryAsync(async () => created = await users.CreateAsync(User, Input), nameof(Input)))

@@ -20,7 +20,7 @@ public sealed class CategoriesModel(CurrentCommunity console, WorkOrderReference
     public List<Handler> Handlers { get; private set; } = [];
     public CategoryRow? Editing => Edit is { } id ? Categories.FirstOrDefault(c => c.Id == id) : null;
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await LoadAsync();
         if (Edit is not null && Editing is not { } e) return NotFound();
@@ -36,7 +36,7 @@ public sealed class CategoriesModel(CurrentCommunity console, WorkOrderReference
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         WorkOrderCategory? saved = null;
@@ -51,7 +51,7 @@ public sealed class CategoriesModel(CurrentCommunity console, WorkOrderReference
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRetireAsync(Guid id, bool retired)
+    public async Task<IActionResult> OnPostRetireAsync(Guid id, bool retired, CancellationToken ct)
     {
         WorkOrderCategory? c = null;
         if (await TryAsync(async () => c = await setup.SetRetiredAsync(id, retired)))

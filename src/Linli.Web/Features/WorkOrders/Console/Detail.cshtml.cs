@@ -25,18 +25,18 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries order
 
     public OrderLive Live => new(Order, Staff: true, $"/console/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
     /// <summary>The page's poll: 204 while nothing changed, else the live part and the timeline (the step forms stay as typed).</summary>
-    public async Task<IActionResult> OnGetLiveAsync(int v)
+    public async Task<IActionResult> OnGetLiveAsync(int v, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await orders.VersionAsync(Id) == v) return StatusCode(StatusCodes.Status204NoContent);
-        Order = await orders.DetailAsync(Id);
+        if (await orders.VersionAsync(Id, ct) == v) return StatusCode(StatusCodes.Status204NoContent);
+        Order = await orders.DetailAsync(Id, ct);
         return Partial("_OrderLive", Live with { Changed = true });
     }
 
-    public async Task<IActionResult> OnPostStepAsync(string step)
+    public async Task<IActionResult> OnPostStepAsync(string step, CancellationToken ct)
     {
         // After-photos come with the step that takes them (completing): checked first, saved with the step.
         if (await TryAsync(async () =>
@@ -48,7 +48,7 @@ public sealed class DetailModel(CurrentCommunity console, WorkOrderQueries order
         {
             try
             {
-                await orders.DetailAsync(Id);
+                await orders.DetailAsync(Id, ct);
                 return RedirectWithFlash($"/console/orders/{Id}", T.Get("workorders.step_done." + step));
             }
             catch (Infrastructure.Errors.NotFoundException)

@@ -11,8 +11,8 @@ public sealed class IndexModel(CurrentCommunity console, WorkOrderQueries orders
     [BindProperty(SupportsGet = true)] public WorkOrderStatus? Status { get; set; }
     public List<WorkOrderRow> Rows { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await console.CurrentAsync() is { } c) Rows = await orders.ListAsync(c.Id, Status, take: 200);
+        if (await console.CurrentAsync() is { } c) Rows = await orders.ListAsync(c.Id, Status, take: 200, ct: ct);
     }
 }

@@ -18,9 +18,9 @@ public sealed class MetricsModel(CurrentCommunity console, WorkOrderMetrics metr
     public MetricsReport? Report { get; private set; }
     public bool SeesSeveral { get; private set; }
 
-    public async Task OnGetAsync() => await TryAsync(LoadAsync);
+    public async Task OnGetAsync(CancellationToken ct) => await TryAsync(LoadAsync);
 
-    public async Task<IActionResult> OnGetExportAsync()
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
         await LoadAsync();
         var r = Report!;
@@ -32,7 +32,7 @@ public sealed class MetricsModel(CurrentCommunity console, WorkOrderMetrics metr
             [T.Get("metrics.median_hours")] = x.MedianHoursToDone,
         });
         var buffer = new MemoryStream();
-        await MiniExcel.SaveAsAsync(buffer, rows, sheetName: T.Get("metrics.title"));
+        await MiniExcel.SaveAsAsync(buffer, rows, sheetName: T.Get("metrics.title"), cancellationToken: ct);
         buffer.Position = 0;
         return File(buffer, Linli.Web.Features.Residents.ResidentsExport.ContentType, $"work-order-metrics-{r.From:yyyyMMdd}-{r.To:yyyyMMdd}.xlsx");
     }

@@ -62,14 +62,14 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake i
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(PagePath, query);
     }
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Input.Channel = User.IsInRole(Roles.GridMember) && !Roles.RegistryReaders.Where(r => r != Roles.GridMember).Any(User.IsInRole)
             ? Channel.GridPatrol : Channel.Phone;
         await LoadAsync();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
         await LoadAsync();
@@ -87,7 +87,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake i
     }
 
     /// <summary>The picker's search (htmx: the list alone; without JavaScript: the page with the list).</summary>
-    public async Task<IActionResult> OnPostSearchAsync()
+    public async Task<IActionResult> OnPostSearchAsync(CancellationToken ct)
     {
         ModelState.Clear();
         if (!await MayPickAsync()) return Forbid();
@@ -100,12 +100,12 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake i
     }
 
     /// <summary>A resident picked from the list: the form comes back with them, and their home as the place unless staff chose another.</summary>
-    public async Task<IActionResult> OnPostPickAsync(Guid pick)
+    public async Task<IActionResult> OnPostPickAsync(Guid pick, CancellationToken ct)
     {
         ModelState.Clear();
         if (!await MayPickAsync()) return Forbid();
         var c = await console.CurrentAsync() ?? throw new NotFoundException();
-        if (await residents.PickAsync(c.Id, pick) is not { } r)
+        if (await residents.PickAsync(c.Id, pick, ct: ct) is not { } r)
         {
             ModelState.AddModelError("Input.ResidentId", T.Get("workorders.resident_unknown"));
             Input.ResidentId = null;
@@ -129,7 +129,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake i
     }
 
     /// <summary>"Change": the picked resident is let go (the place stays) and the search box comes back.</summary>
-    public async Task<IActionResult> OnPostUnpickAsync()
+    public async Task<IActionResult> OnPostUnpickAsync(CancellationToken ct)
     {
         ModelState.Clear();
         Input.ResidentId = null;
@@ -139,7 +139,7 @@ public sealed partial class NewModel(CurrentCommunity console, WorkOrderIntake i
     }
 
     /// <summary>The category or the place changed: the place's choices and the hint follow (htmx picks the part it swaps).</summary>
-    public async Task<IActionResult> OnPostRefreshAsync(bool placeChanged)
+    public async Task<IActionResult> OnPostRefreshAsync(bool placeChanged, CancellationToken ct)
     {
         ModelState.Clear();
         if (placeChanged) PlaceFromResident = false;

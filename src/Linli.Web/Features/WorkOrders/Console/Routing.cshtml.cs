@@ -34,7 +34,7 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrderReference re
     public DateOnly Today { get; private set; }
     public DateOnly OnDutyNow { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await LoadAsync();
         if (Edit is { } id)
@@ -47,7 +47,7 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrderReference re
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRuleAsync()
+    public async Task<IActionResult> OnPostRuleAsync(CancellationToken ct)
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         Rule.Handler = HandlerInput.Parse(RuleHandler);
@@ -57,19 +57,19 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrderReference re
         return Page();
     }
 
-    public async Task<IActionResult> OnPostMoveAsync(Guid id, bool up)
+    public async Task<IActionResult> OnPostMoveAsync(Guid id, bool up, CancellationToken ct)
     {
-        await setup.MoveRuleAsync(id, up);
+        await setup.MoveRuleAsync(id, up, ct);
         return RedirectWithFlash("/console/orders/routing", T.Get("routing.moved"));
     }
 
-    public async Task<IActionResult> OnPostRemoveRuleAsync(Guid id)
+    public async Task<IActionResult> OnPostRemoveRuleAsync(Guid id, CancellationToken ct)
     {
-        await setup.RemoveRuleAsync(id);
+        await setup.RemoveRuleAsync(id, ct);
         return RedirectWithFlash("/console/orders/routing", T.Get("routing.removed"));
     }
 
-    public async Task<IActionResult> OnPostDutyAsync()
+    public async Task<IActionResult> OnPostDutyAsync(CancellationToken ct)
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
         if (DutyDate is not { } date) ModelState.AddModelError(nameof(DutyDate), T.Get("validation.required", T.Get("oncall.date")));
@@ -79,10 +79,10 @@ public sealed class RoutingModel(CurrentCommunity console, WorkOrderReference re
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRemoveDutyAsync(DateOnly date)
+    public async Task<IActionResult> OnPostRemoveDutyAsync(DateOnly date, CancellationToken ct)
     {
         var community = await console.CurrentAsync() ?? throw new NotFoundException();
-        await setup.RemoveDutyAsync(community.Id, date);
+        await setup.RemoveDutyAsync(community.Id, date, ct);
         return RedirectWithFlash("/console/orders/routing#on-call", T.Get("oncall.removed", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
     }
 

@@ -12,5 +12,5 @@ public sealed class BoardModel(PublicBoard board) : LinliPageModel
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public WorkOrders.Board Board { get; private set; } = null!;
 
-    public async Task OnGetAsync() => Board = await board.ForAsync(Code);
+    public async Task OnGetAsync(CancellationToken ct) => Board = await board.ForAsync(Code, ct: ct);
 }

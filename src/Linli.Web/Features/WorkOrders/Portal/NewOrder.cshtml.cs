@@ -23,9 +23,9 @@ public sealed class NewOrderModel(WorkOrderIntake intake, WorkOrderReference ref
     public List<CategoryRow> Categories { get; private set; } = [];
     public (Guid HomeId, string Address)? Home { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var community = (await communities.CurrentAsync()) ?? throw new NotFoundException();
         await LoadAsync();
@@ -44,17 +44,17 @@ public sealed class NewOrderModel(WorkOrderIntake intake, WorkOrderReference ref
             return RedirectWithFlash($"/orders/{created!.Id}", T.Get("workorders.reported_flash", created.Number));
         // The hint stays with the choice she made while she corrects the rest.
         if (AtHome && Home is { } home && CategoryId != Guid.Empty)
-            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId });
+            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId }, ct);
         return Page();
     }
 
     /// <summary>htmx: the open orders that look like the same problem (same category, same building), as the reporter picks them.</summary>
-    public async Task<IActionResult> OnPostSimilarAsync()
+    public async Task<IActionResult> OnPostSimilarAsync(CancellationToken ct)
     {
         var community = (await communities.CurrentAsync()) ?? throw new NotFoundException();
         await LoadAsync();
         if (AtHome && Home is { } home && CategoryId != Guid.Empty)
-            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId });
+            Similar = await intake.SimilarAsync(community.Id, CategoryId, new PlaceInput { HomeId = home.HomeId }, ct);
         return Partial("_SimilarOrders", new SimilarHint(Similar, nameof(DuplicateOfId)));
     }
 

@@ -20,24 +20,24 @@ public sealed class OrderModel(WorkOrderQueries orders, WorkOrderSteps steps) : 
     public WorkOrderDetail Order { get; private set; } = null!;
     public OrderLive Live => new(Order, Staff: false, $"/orders/{Id}?handler=Live&v={Order.Version}", Changed: false);
 
-    public async Task OnGetAsync() => Order = await orders.DetailAsync(Id);
+    public async Task OnGetAsync(CancellationToken ct) => Order = await orders.DetailAsync(Id, ct);
 
     /// <summary>The page's poll: 204 while nothing changed, else the live part and the timeline.</summary>
-    public async Task<IActionResult> OnGetLiveAsync(int v)
+    public async Task<IActionResult> OnGetLiveAsync(int v, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await orders.VersionAsync(Id) == v) return StatusCode(StatusCodes.Status204NoContent);
-        Order = await orders.DetailAsync(Id);
+        if (await orders.VersionAsync(Id, ct) == v) return StatusCode(StatusCodes.Status204NoContent);
+        Order = await orders.DetailAsync(Id, ct);
         return Partial("_OrderLive", Live with { Changed = true });
     }
 
-    public async Task<IActionResult> OnPostStepAsync(string step)
+    public async Task<IActionResult> OnPostStepAsync(string step, CancellationToken ct)
     {
         // The resident's page takes the steps a reporter may take; the others belong to the console.
         if (WorkOrderFlow.Find(step) is not { } row || !WorkOrderFlow.MayTake(row, FlowParty.Reporter)) return NotFound();
         if (await TryAsync(() => steps.TakeAsync(Id, step, new StepInput { Rating = Rating, Comment = Comment, Reason = Reason })))
             return RedirectWithFlash($"/orders/{Id}", T.Get("workorders.step_done." + step));
-        Order = await orders.DetailAsync(Id);
+        Order = await orders.DetailAsync(Id, ct);
         return Page();
     }
 }

@@ -15,5 +15,5 @@ public sealed class OrdersModel(WorkOrderQueries orders) : LinliPageModel
 {
     public List<WorkOrderRow> Rows { get; private set; } = [];
 
-    public async Task OnGetAsync() => Rows = await orders.ListAsync(null, mine: true);
+    public async Task OnGetAsync(CancellationToken ct) => Rows = await orders.ListAsync(null, mine: true, ct: ct);
 }

@@ -19,13 +19,13 @@ public sealed class DetailModel(PlacesService places, AppDbContext db, IAuthoriz
     public bool CanManage { get; private set; }
     public bool CanSeeHouseholds { get; private set; }
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         await LoadAsync();
         Input = new BuildingUpdateInput { Number = Building.Number, Kind = Building.Kind };
     }
 
-    public async Task<IActionResult> OnPostUpdateAsync()
+    public async Task<IActionResult> OnPostUpdateAsync(CancellationToken ct)
     {
         if (!await MayManageAsync()) return Forbid();
         if (await TryAsync(() => places.UpdateBuildingAsync(Id, Input), nameof(Input)))

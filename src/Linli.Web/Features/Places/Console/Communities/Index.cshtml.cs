@@ -27,13 +27,13 @@ public sealed class IndexModel(CommunitiesService communities, AppDbContext db, 
     public IEnumerable<(string Key, string Value, DivisionLevel Level)> Chain => ChainRaw;
     public List<CommunityRow> Communities { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         if (Community is not null) Input.DivisionCode = Community;
         await LoadAsync();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         Places.Community? created = null;
         if (await TryAsync(async () => created = await communities.CreateAsync(Input), nameof(Input)))

@@ -14,9 +14,9 @@ public sealed class DetailModel(PlacesService places, IAuthorizationService auth
     public List<BuildingRow> Buildings { get; private set; } = [];
     public bool CanManage { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync();
 
-    public async Task<IActionResult> OnPostBuildingAsync()
+    public async Task<IActionResult> OnPostBuildingAsync(CancellationToken ct)
     {
         if (!await MayManageAsync()) return Forbid();
         Places.Building? created = null;

@@ -14,16 +14,16 @@ public sealed class EditModel(CurrentCommunity console, PlacesService places) : 
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
     [BindProperty] public EstateInput Input { get; set; } = new();
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         if (Id is { } id)
         {
-            var e = await places.GetEstateAsync(id);
+            var e = await places.GetEstateAsync(id, ct);
             Input = new EstateInput { Name = e.Name, Address = e.Address, PropertyCompanyName = e.PropertyCompanyName };
         }
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         Estate? estate = null;
         var ok = await TryAsync(async () =>

@@ -12,8 +12,8 @@ public sealed class IndexModel(CurrentCommunity console, PlacesService places) :
     public List<EstateRow> Rows { get; private set; } = [];
     public bool CanManage => User.IsInRole(Roles.Staff) || User.IsInRole(Roles.Secretary);
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await console.CurrentAsync() is { } c) Rows = await places.ListEstatesAsync(c.Id, Retired);
+        if (await console.CurrentAsync() is { } c) Rows = await places.ListEstatesAsync(c.Id, Retired, ct);
     }
 }
