@@ -45,6 +45,7 @@ public sealed class ConsoleNewOrderTests(LinliAppFixture app, ITestOutputHelper 
         await Expect(page.Locator("#resident-change")).ToBeFocusedAsync();
         await Expect(page.Locator("#resident-picked")).ToContainTextAsync("王秀兰");
         await Expect(page.Locator("#home option:checked")).ToHaveTextAsync("1-101");
+        await s.HtmxIdleAsync(); // the pick redraws the place; a category chosen meanwhile is redrawn away
 
         // The same kind of problem at that building: the hint offers the first order; staff link to it.
         await page.SelectOptionAsync("#category", new SelectOptionValue { Label = "漏水" });
