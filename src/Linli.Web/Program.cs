@@ -14,6 +14,7 @@ using Linli.Web.Features.Users;
 using Linli.Web.Features.WorkOrders;
 using Linli.Web.Infrastructure.Auth;
 using Linli.Web.Infrastructure.Data;
+using Linli.Web.Infrastructure.Media;
 using Linli.Web.Infrastructure.Operations;
 using Linli.Web.Infrastructure.Web;
 
@@ -23,6 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLinliData();
 builder.AddLinliAuth();
 builder.AddLinliWeb();
+builder.AddLinliMedia();
 builder.AddLinliOperations();
 StartupGate.AddStartupGate(builder);
 

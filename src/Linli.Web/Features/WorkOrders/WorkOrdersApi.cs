@@ -35,8 +35,6 @@ public static class WorkOrdersApi
         builder.Services.AddScoped<WorkOrderNotifier>();
         builder.Services.AddHostedService<WorkOrderClock>();
         builder.Services.AddHostedService<WorkOrderMetricsMaintenance>();
-        builder.Services.AddSingleton(new Infrastructure.Media.PhotoStore(builder.Configuration["Photos:Folder"]
-            ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
         builder.Services.AddApiTag("Work orders", "Work orders (工单): report, follow and take the flow's steps; photos; the public board; "
             + "the office's set-up: categories with their time limits, routing rules (派单规则) and the on-call list (值班表).");
         return builder;

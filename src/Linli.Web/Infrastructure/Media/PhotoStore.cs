@@ -108,3 +108,14 @@ public sealed class PhotoStore(string root)
         return data.ToArray();
     }
 }
+
+public static class MediaSetup
+{
+    /// <summary>The photo store every module that takes photos shares (<c>Photos:Folder</c>, default <c>data/photos</c>).</summary>
+    public static WebApplicationBuilder AddLinliMedia(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new PhotoStore(builder.Configuration["Photos:Folder"]
+            ?? Path.Combine(builder.Environment.ContentRootPath, "data", "photos")));
+        return builder;
+    }
+}
