@@ -82,8 +82,17 @@ public sealed class Navigation(IEnumerable<NavEntry> entries, IEnumerable<Widget
         return shown;
     }
 
-    private async Task<bool> AllowsAsync(ClaimsPrincipal user, string? policy) =>
-        user.Identity?.IsAuthenticated == true && (policy is null || (await authz.AuthorizeAsync(user, policy)).Succeeded);
+    // A page asks for its menu, tabs, tiles and widgets: each policy is evaluated once per request (this service is scoped).
+    private readonly Dictionary<(ClaimsPrincipal, string), bool> _decided = [];
+
+    private async Task<bool> AllowsAsync(ClaimsPrincipal user, string? policy)
+    {
+        if (user.Identity?.IsAuthenticated != true) return false;
+        if (policy is null) return true;
+        if (!_decided.TryGetValue((user, policy), out var allowed))
+            _decided[(user, policy)] = allowed = (await authz.AuthorizeAsync(user, policy)).Succeeded;
+        return allowed;
+    }
 
     private static bool IsUnder(string path, string prefix) =>
         prefix == "/" ? path == "/" : path.Equals(prefix, StringComparison.OrdinalIgnoreCase)

@@ -5,7 +5,7 @@ using Linli.Web.Infrastructure.Web;
 namespace Linli.Web.Features.Notifications;
 
 /// <summary>In-app notifications (站内消息): the list, the bell, marking read. Modules add the notifications themselves.</summary>
-public static class NotificationsModule
+public static class NotificationsApi
 {
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {

@@ -6,7 +6,7 @@ using Linli.Web.Infrastructure.Web;
 namespace Linli.Web.Features.Calendar;
 
 /// <summary>The working-day calendar (工作日历): holidays and adjusted working days that time limits count by.</summary>
-public static class CalendarModule
+public static class CalendarApi
 {
     public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
     {
